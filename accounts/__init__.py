@@ -1,0 +1,1 @@
+"""Accounts: units, users, roles per unit, sessions, API tokens, language choice."""

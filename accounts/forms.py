@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from accounts.enums import UnitKind
+from accounts.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+    next = HiddenField()
+
+
+class LanguageForm(FlaskForm):
+    lang = SelectField(_l("Language"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+    next = HiddenField()
+
+
+class UnitSwitchForm(FlaskForm):
+    unit_id = SelectField(_l("Unit"), coerce=int)
+    next = HiddenField()
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new = PasswordField(_l("New password"), validators=[
+        DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)])
+
+
+class ProvinceForm(FlaskForm):
+    name = StringField(_l("Province name"), validators=[DataRequired(), Length(max=200)])
+
+
+class UnitForm(FlaskForm):
+    province_id = SelectField(_l("Province"), coerce=int)
+    name = StringField(_l("Unit name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind of unit"), choices=UnitKind.choices())
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    is_active = BooleanField(_l("Active"), default=True)
+    norm_director = IntegerField(_l("Yearly norm: director (hours)"), default=40, validators=[NumberRange(0, 2000)])
+    norm_deputy = IntegerField(_l("Yearly norm: deputy director (hours)"), default=60,
+                               validators=[NumberRange(0, 2000)])
+    norm_full_time = IntegerField(_l("Yearly norm: full-time lecturer (hours)"), default=120,
+                                  validators=[NumberRange(0, 2000)])
+    norm_full_time_admin = IntegerField(_l("Yearly norm: full-time lecturer with office duties (hours)"),
+                                        default=90, validators=[NumberRange(0, 2000)])
+    norm_adjunct = IntegerField(_l("Yearly norm: adjunct lecturer (hours, 0 for none)"), default=0,
+                                validators=[NumberRange(0, 2000)])
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[
+        DataRequired(), Length(min=3, max=64),
+        Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Use only letters without accents, digits, dot, dash and underscore."))])
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("Initial password"), validators=[
+        DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)])
+    roles = SelectMultipleField(_l("Roles"), choices=[], validate_choice=True)
+    is_enabled = BooleanField(_l("Account active"), default=True)
+
+
+class UserEditForm(UserForm):
+    """Editing an account: the username is fixed and the password is reset separately."""
+
+    username = None
+    password = None

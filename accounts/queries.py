@@ -1,0 +1,53 @@
+"""Reads about units and users."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from accounts.enums import Role
+from accounts.models import Province, Unit, User
+from core.extensions import db
+from core.vietnamese import name_sort_key
+
+
+def units_visible_to(user: User) -> list[Unit]:
+    """Units whose records the user may open: their own units, and every unit of the
+    provinces they oversee. Administrators see every unit (for account management)."""
+    if user.is_admin:
+        query = sa.select(Unit)
+    else:
+        own = {grant.unit_id for grant in user.grants if grant.role != Role.OVERSEER}
+        provinces = user.overseen_province_ids()
+        query = sa.select(Unit).where(sa.or_(Unit.id.in_(own), Unit.province_id.in_(provinces)))
+    return list(db.session.scalars(query.order_by(Unit.province_id, Unit.name)))
+
+
+def working_units(user: User) -> list[Unit]:
+    """Units the user can switch to in the navigation: every unit where they hold a role,
+    and the units of provinces they oversee."""
+    own = {grant.unit_id for grant in user.grants}
+    provinces = user.overseen_province_ids()
+    query = sa.select(Unit).where(sa.or_(Unit.id.in_(own), Unit.province_id.in_(provinces)))
+    return list(db.session.scalars(query.order_by(Unit.province_id, Unit.name)))
+
+
+def all_units() -> list[Unit]:
+    return list(db.session.scalars(sa.select(Unit).order_by(Unit.province_id, Unit.name)))
+
+
+def all_provinces() -> list[Province]:
+    return list(db.session.scalars(sa.select(Province).order_by(Province.name)))
+
+
+def list_users(*, search: str = "") -> list[User]:
+    query = sa.select(User)
+    if search:
+        query = query.where(sa.or_(User.username.ilike(f"%{search}%"), User.full_name.ilike(f"%{search}%")))
+    users = list(db.session.scalars(query))
+    return sorted(users, key=lambda user: name_sort_key(user.full_name))
+
+
+def unit_users(unit_id: int) -> list[User]:
+    from accounts.models import RoleGrant
+
+    query = sa.select(User).join(RoleGrant).where(RoleGrant.unit_id == unit_id).distinct()
+    return sorted(db.session.scalars(query), key=lambda user: name_sort_key(user.full_name))

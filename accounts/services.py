@@ -1,0 +1,172 @@
+"""Account operations. Each takes the actor and ``now`` explicitly and never commits."""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from accounts.enums import Role
+from accounts.models import ApiToken, LoginSession, Province, RoleGrant, Unit, User
+from core.errors import DomainError
+from core.extensions import db
+from core.models import log_action
+
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 128
+
+
+def check_password_policy(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(_l("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH))
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise DomainError(_l("The password may have at most %(n)s characters.", n=MAX_PASSWORD_LENGTH))
+
+
+def authenticate(username: str, password: str) -> User | None:
+    user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
+    if user is None or not user.is_enabled or not user.check_password(password):
+        return None
+    return user
+
+
+def start_session(user: User, *, now: datetime) -> str:
+    """Record a new signed-in browser for ``user`` and return its token."""
+    token = LoginSession.new_token()
+    db.session.add(LoginSession(token=token, user_id=user.id, created_at=now))
+    user.last_login_at = now
+    user.session_token = token
+    log_action("login", user, actor_id=user.id, now=now)
+    return token
+
+
+def end_session(token: str | None) -> None:
+    if token:
+        db.session.execute(sa.delete(LoginSession).where(LoginSession.token == token))
+
+
+def end_all_sessions(user: User, *, keep: str | None = None) -> None:
+    query = sa.delete(LoginSession).where(LoginSession.user_id == user.id)
+    if keep:
+        query = query.where(LoginSession.token != keep)
+    db.session.execute(query)
+
+
+def load_session(token: str, *, now: datetime, lifetime: timedelta) -> User | None:
+    """The user of a live login session, or None when it ended or outlived ``lifetime``."""
+    row = db.session.scalar(sa.select(LoginSession).where(LoginSession.token == token))
+    if row is None or not row.user.is_enabled or row.created_at + lifetime < now:
+        return None
+    row.user.session_token = token
+    return row.user
+
+
+def change_password(user: User, *, current: str, new: str, now: datetime) -> None:
+    """Change the password; every other signed-in browser of the user is signed out."""
+    if not user.check_password(current):
+        raise DomainError(_l("The current password is not correct."))
+    check_password_policy(new)
+    user.set_password(new)
+    end_all_sessions(user, keep=user.session_token)
+    log_action("password_changed", user, actor_id=user.id, now=now)
+
+
+def set_locale(user: User, locale: str) -> None:
+    user.locale = locale
+
+
+def create_province(*, name: str, actor: User, now: datetime) -> Province:
+    if db.session.scalar(sa.select(Province.id).where(Province.name == name.strip())) is not None:
+        raise DomainError(_l("A province with this name already exists."), field="name")
+    province = Province(name=name.strip())
+    db.session.add(province)
+    db.session.flush()
+    log_action("province_created", province, actor_id=actor.id, after={"name": province.name}, now=now)
+    return province
+
+
+def save_unit(unit: Unit | None, *, values: dict, actor: User, now: datetime) -> Unit:
+    """Create a unit (``unit`` None) or update one; unit names are unique within a province."""
+    clash = db.session.scalar(
+        sa.select(Unit.id).where(Unit.province_id == values["province_id"], Unit.name == values["name"].strip())
+    )
+    if clash is not None and (unit is None or clash != unit.id):
+        raise DomainError(_l("A unit with this name already exists in the province."), field="name")
+    created = unit is None
+    unit = unit or Unit()
+    for key, value in values.items():
+        setattr(unit, key, value.strip() if isinstance(value, str) else value)
+    db.session.add(unit)
+    db.session.flush()
+    log_action("unit_created" if created else "unit_updated", unit, actor_id=actor.id, unit_id=unit.id,
+               after={"name": unit.name, "is_active": unit.is_active}, now=now)
+    return unit
+
+
+def create_user(*, username: str, full_name: str, password: str, grants: Iterable[tuple[int, str]],
+                actor: User | None, now: datetime, locale: str | None = None) -> User:
+    username = username.strip()
+    if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
+        raise DomainError(_l("This username is already taken."), field="username")
+    check_password_policy(password)
+    user = User(username=username, full_name=full_name.strip(), locale=locale)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    set_grants(user, grants, actor=actor, now=now)
+    log_action("user_created", user, actor_id=actor.id if actor else None, after={"username": username}, now=now)
+    return user
+
+
+def set_grants(user: User, grants: Iterable[tuple[int, str]], *, actor: User | None, now: datetime) -> None:
+    """Replace the user's roles with ``grants``: pairs of (unit id, role code)."""
+    wanted = {(int(unit_id), Role(role).value) for unit_id, role in grants}
+    for unit_id, _ in wanted:
+        if db.session.get(Unit, unit_id) is None:
+            raise DomainError(_l("Unknown unit."), field="roles")
+    before = sorted(f"{grant.unit_id}:{grant.role}" for grant in user.grants)
+    user.grants = [grant for grant in user.grants if (grant.unit_id, grant.role) in wanted]
+    present = {(grant.unit_id, grant.role) for grant in user.grants}
+    user.grants.extend(RoleGrant(unit_id=unit_id, role=role) for unit_id, role in sorted(wanted - present))
+    after = sorted(f"{unit_id}:{role}" for unit_id, role in wanted)
+    if before != after:
+        log_action("roles_changed", user, actor_id=actor.id if actor else None,
+                   before={"roles": ",".join(before)}, after={"roles": ",".join(after)}, now=now)
+
+
+def update_user(user: User, *, full_name: str, is_enabled: bool, actor: User, now: datetime) -> None:
+    if user.id == actor.id and not is_enabled:
+        raise DomainError(_l("You cannot deactivate your own account."), field="is_enabled")
+    if user.is_enabled and not is_enabled:
+        end_all_sessions(user)
+        log_action("user_deactivated", user, actor_id=actor.id, now=now)
+    elif not user.is_enabled and is_enabled:
+        log_action("user_reactivated", user, actor_id=actor.id, now=now)
+    user.full_name = full_name.strip()
+    user.is_enabled = is_enabled
+
+
+def reset_password(user: User, *, actor: User, now: datetime) -> str:
+    """Give the user a random one-time password and sign out all their browsers."""
+    password = secrets.token_urlsafe(12)
+    user.set_password(password)
+    end_all_sessions(user)
+    log_action("password_reset", user, actor_id=actor.id, now=now)
+    return password
+
+
+def create_api_token(user: User, *, name: str, now: datetime, lifetime: timedelta) -> str:
+    token = "lct_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, digest=ApiToken.digest_of(token), name=name,
+                            created_at=now, expires_at=now + lifetime))
+    log_action("api_token_created", user, actor_id=user.id, now=now)
+    return token
+
+
+def user_for_api_token(token: str, *, now: datetime) -> User | None:
+    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.digest == ApiToken.digest_of(token)))
+    if row is None or row.expires_at < now or not row.user.is_enabled:
+        return None
+    return row.user

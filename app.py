@@ -1,0 +1,87 @@
+"""Lectern application factory. Serve with ``gunicorn 'app:create_app()'``."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from config import CONFIGS
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    env = os.environ.get("LECTERN_ENV", "production")
+    app.config.from_object(CONFIGS["test" if config and config.get("TESTING") else env])
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("LECTERN")
+    if config:
+        app.config.update(config)
+    _finish_config(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_jinja(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "lectern.db")
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
+    key = app.config.get("SECRET_KEY") or ""
+    if len(key) < 32 and not app.config.get("DEMO_MODE"):
+        raise RuntimeError("SECRET_KEY must be set to at least 32 characters outside demo and test mode.")
+
+
+def _init_extensions(app: Flask) -> None:
+    from core import db as core_db
+    from core.extensions import babel, csrf, db, login_manager, migrate
+    from core.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    core_db.configure_engine_events()
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from accounts import api as accounts_api  # noqa: F401  (registers API routes)
+    from accounts.views import admin_bp, bp as accounts_bp
+    from core.api import bp as api_bp
+    from core.errors import register_error_handlers
+    from core.security import register_security
+    from core.views import bp as core_bp
+    from lecturers import api as lecturers_api  # noqa: F401
+    from lecturers.views import bp as lecturers_bp
+
+    for blueprint in (core_bp, accounts_bp, admin_bp, lecturers_bp, api_bp):
+        app.register_blueprint(blueprint)
+    register_security(app)
+    register_error_handlers(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from accounts.cli import register as register_accounts_cli
+    from core.cli import register as register_core_cli
+    from demo.cli import register as register_demo_cli
+    from lecturers.cli import register as register_lecturers_cli
+
+    for register in (register_core_cli, register_accounts_cli, register_lecturers_cli, register_demo_cli):
+        register(app)
+
+
+def _register_jinja(app: Flask) -> None:
+    import accounts.permissions  # noqa: F401  (registers the predicates templates call with can())
+    import lecturers.permissions  # noqa: F401
+    from core.i18n import register_filters
+    from core.permissions import can
+
+    register_filters(app)
+    app.jinja_env.globals["can"] = can
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

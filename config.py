@@ -1,0 +1,63 @@
+"""Configuration classes. Values come from the environment (prefix LECTERN_ for most,
+plus the conventional DATABASE_URL and SECRET_KEY) and from ``instance/config.py``."""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+
+def _database_url() -> str | None:
+    url = os.environ.get("DATABASE_URL")
+    if url and url.startswith("postgresql://"):
+        # psycopg 3 is the driver; plain postgresql:// would ask for psycopg2.
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _database_url()  # None: instance/lectern.db, set in create_app
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("LECTERN_INSECURE_COOKIES") != "1"
+    SESSION_COOKIE_NAME = "__Host-session" if SESSION_COOKIE_SECURE else "lectern_session"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)  # idle lifetime (cookie re-signed each request)
+    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    MAX_FORM_PARTS = 500
+
+    WTF_CSRF_TIME_LIMIT = 8 * 3600  # a long lesson must not expire the scoresheet's token
+    DEMO_MODE = False
+    API_TOKEN_LIFETIME = timedelta(days=90)
+    UPLOAD_FOLDER = None  # instance/uploads, set in create_app
+    PAGE_SIZE = 50
+    PASSWORD_HASH_METHOD = "scrypt"
+
+
+class DemoConfig(Config):
+    """``make run`` on a developer's machine: plain http on 127.0.0.1, demo accounts allowed."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "demo-only-not-secret-" + "x" * 16
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "lectern_session"
+    DEMO_MODE = True
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-long-enough-for-tests"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "lectern_session"
+    WTF_CSRF_ENABLED = False
+    DEMO_MODE = True
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests only
+
+
+CONFIGS = {"production": Config, "demo": DemoConfig, "test": TestConfig}

@@ -1,0 +1,1 @@
+"""contests package (built in later issues)."""

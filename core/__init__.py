@@ -1,0 +1,1 @@
+"""Infrastructure shared by every feature. Imports no feature package."""

@@ -1,0 +1,98 @@
+"""Translated error pages, and JSON errors for every path under /api/."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from core.extensions import db
+
+
+class DomainError(Exception):
+    """A business rule refused an operation. ``message`` is translated; ``field`` names the
+    form field it belongs to, if any; ``status`` is the HTTP status a view should answer."""
+
+    def __init__(self, message, *, field: str | None = None, status: int = 422, code: str = "invalid"):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+        self.status = status
+        self.code = code
+
+
+_TITLES = {
+    400: _l("Bad request"),
+    401: _l("Please sign in"),
+    403: _l("Access denied"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    409: _l("Conflict"),
+    413: _l("File too large"),
+    422: _l("Invalid data"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong"),
+    503: _l("Service temporarily unavailable"),
+}
+_MESSAGES = {
+    400: _l("The request could not be understood."),
+    401: _l("You need to sign in to continue."),
+    403: _l("You do not have permission to open this page."),
+    404: _l("The page you asked for does not exist, or you cannot see it."),
+    405: _l("This address does not accept that kind of request."),
+    409: _l("The record was changed by someone else. Reload and try again."),
+    413: _l("The file or form is larger than allowed."),
+    422: _l("Some of the data is not valid."),
+    429: _l("Too many attempts. Please wait a little and try again."),
+    500: _l("An unexpected error occurred. It has been logged; please try again."),
+    503: _l("The system is busy. Please try again in a moment."),
+}
+_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+          405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
+          429: "too_many_requests", 500: "server_error", 503: "unavailable"}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, message: str, code: str | None = None):
+    response = jsonify({"error": {"code": code or _CODES.get(status, "error"), "message": str(message)}})
+    response.status_code = status
+    return response
+
+
+def _render(status: int, message: str | None = None):
+    if wants_json():
+        return json_error(status, message or _MESSAGES.get(status, ""))
+    title = _TITLES.get(status, _("Error"))
+    text = message or _MESSAGES.get(status, "")
+    return render_template("errors/error.html", status=status, title=title, message=text), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _render(400, _("Your form expired or was sent from another site. "
+                              "Go back, reload the page and send it again."))
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        if wants_json():
+            return json_error(error.status, error.message, error.code)
+        return _render(error.status, str(error.message))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        if status >= 500:
+            db.session.rollback()
+        return _render(status)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s", request.path)
+        return _render(InternalServerError.code)

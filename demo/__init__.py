@@ -1,0 +1,1 @@
+"""Demo data for trying Lectern: ``flask demo load``. Never used in production."""

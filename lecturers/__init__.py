@@ -1,0 +1,1 @@
+"""Lecturers, programmes and topics, classes and teaching sessions, workload, roster import."""

@@ -1,0 +1,57 @@
+from flask_babel import lazy_gettext as _l
+
+from core.i18n import LabelledEnum
+
+
+class LecturerKind(LabelledEnum):
+    FULL_TIME = "full_time", _l("Full-time")
+    ADJUNCT = "adjunct", _l("Adjunct")
+
+
+class Gender(LabelledEnum):
+    FEMALE = "female", _l("Female")
+    MALE = "male", _l("Male")
+
+
+class TheoryLevel(LabelledEnum):
+    ELEMENTARY = "elementary", _l("Elementary (sơ cấp)")
+    INTERMEDIATE = "intermediate", _l("Intermediate (trung cấp)")
+    ADVANCED = "advanced", _l("Advanced (cao cấp)")
+    BACHELOR = "bachelor", _l("Bachelor of political theory (cử nhân)")
+
+
+class Degree(LabelledEnum):
+    NONE = "none", _l("No university degree")
+    BACHELOR = "bachelor", _l("Bachelor")
+    MASTER = "master", _l("Master")
+    DOCTOR = "doctor", _l("Doctor")
+
+
+class WorkloadRole(LabelledEnum):
+    """Which yearly teaching norm applies (QĐ 1853-QĐ/BTGTW)."""
+
+    DIRECTOR = "director", _l("Director")
+    DEPUTY = "deputy", _l("Deputy director")
+    FULL_TIME = "full_time", _l("Full-time lecturer")
+    FULL_TIME_ADMIN = "full_time_admin", _l("Full-time lecturer with office duties")
+    ADJUNCT = "adjunct", _l("Adjunct lecturer")
+
+
+class ClassStatus(LabelledEnum):
+    PLANNED = "planned", _l("Planned")
+    ONGOING = "ongoing", _l("In progress")
+    COMPLETED = "completed", _l("Completed")
+    CANCELLED = "cancelled", _l("Cancelled")
+
+
+# The standard programmes every unit starts with (SPEC §2; reference/domain-notes.md §6).
+STANDARD_PROGRAMMES = [
+    ("NTD", "Bồi dưỡng nhận thức về Đảng", "Party awareness course"),
+    ("DVM", "Bồi dưỡng lý luận chính trị cho đảng viên mới", "Political theory for new Party members"),
+    ("SCLL", "Sơ cấp lý luận chính trị", "Elementary political theory"),
+    ("BDCD", "Bồi dưỡng chuyên đề", "Thematic training"),
+    ("CNKT", "Cập nhật kiến thức", "Knowledge update"),
+    ("BDNV", "Bồi dưỡng nghiệp vụ", "Professional-skills training"),
+    ("BTCB", "Bồi dưỡng bí thư chi bộ và cấp ủy viên cơ sở",
+     "Party-work course for cell secretaries and grassroots committee members"),
+]

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from lecturers.enums import ClassStatus, Degree, Gender, LecturerKind, TheoryLevel, WorkloadRole
+
+
+def _blank(choices):
+    return [("", "—"), *choices]
+
+
+def _none_if_blank(value):
+    return value or None
+
+
+class LecturerForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    birth_year = IntegerField(_l("Year of birth"), validators=[Optional(), NumberRange(1940, date.today().year - 18)])
+    gender = SelectField(_l("Gender"), choices=_blank(Gender.choices()), filters=[_none_if_blank])
+    kind = SelectField(_l("Kind"), choices=LecturerKind.choices())
+    home_body = StringField(_l("Home body (for adjuncts)"), validators=[Optional(), Length(max=200)],
+                            description=_l("For example: Ban Tổ chức, UBKT, MTTQ"))
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
+    workload_role = SelectField(_l("Teaching norm"), choices=WorkloadRole.choices())
+    theory_level = SelectField(_l("Political-theory level"), choices=_blank(TheoryLevel.choices()),
+                               filters=[_none_if_blank])
+    degree = SelectField(_l("Degree"), choices=_blank(Degree.choices()), filters=[_none_if_blank])
+    has_methods_certificate = BooleanField(_l("Holds a teaching-methods certificate"))
+    start_date = DateField(_l("Start date"), validators=[Optional()])
+    topic_ids = SelectMultipleField(_l("Topics they may teach"), coerce=int, choices=[])
+    user_id = SelectField(_l("Linked user account"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+                          choices=[])
+    is_active = BooleanField(_l("Active"), default=True)
+    version = HiddenField()
+
+    def values(self) -> dict:
+        return {name: field.data for name, field in self._fields.items() if name not in ("csrf_token", "version")}
+
+
+class ProgrammeForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)])
+    name = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(), Length(max=300)])
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=300)])
+    is_active = BooleanField(_l("Active"), default=True)
+
+
+class TopicForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    periods = IntegerField(_l("Periods"), default=4, validators=[InputRequired(), NumberRange(1, 60)])
+    is_active = BooleanField(_l("Active"), default=True)
+
+
+class ClassForm(FlaskForm):
+    programme_id = SelectField(_l("Programme"), coerce=int, choices=[])
+    name = StringField(_l("Class name"), validators=[DataRequired(), Length(max=300)])
+    start_date = DateField(_l("Start date"), validators=[InputRequired()])
+    end_date = DateField(_l("End date"), validators=[InputRequired()])
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=300)])
+    is_cluster = BooleanField(_l("Cluster class held at a commune"))
+    learner_count = IntegerField(_l("Number of learners"), default=0, validators=[InputRequired(), NumberRange(0, 5000)])
+    status = SelectField(_l("Status"), choices=ClassStatus.choices())
+
+    def values(self) -> dict:
+        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+
+
+class SessionForm(FlaskForm):
+    topic_id = SelectField(_l("Topic"), coerce=int, choices=[])
+    lecturer_id = SelectField(_l("Lecturer"), coerce=int, choices=[])
+    date = DateField(_l("Date"), validators=[InputRequired()])
+    periods = IntegerField(_l("Periods"), default=4, validators=[InputRequired(), NumberRange(1, 20)])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+
+    def values(self) -> dict:
+        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+
+
+class RosterImportForm(FlaskForm):
+    file = FileField(_l("Roster file (.xlsx)"), validators=[FileRequired()])
+    dry_run = BooleanField(_l("Dry run: check every row and write nothing"), default=True)

@@ -1,0 +1,6 @@
+"""Pages of the lecturers blueprint, one module per area."""
+from flask import Blueprint
+
+bp = Blueprint("lecturers", __name__)
+
+from lecturers.views import catalogue, classes, profiles, roster  # noqa: E402,F401  (routes)

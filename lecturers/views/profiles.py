@@ -1,0 +1,129 @@
+"""Lecturer list, profile, create, edit, (de)activate; yearly workload."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from accounts.auth import current_unit
+from accounts.enums import Role
+from core.errors import DomainError
+from core.extensions import db
+from core.forms import EmptyForm, render_form, show_error
+from core.models import utcnow
+from core.permissions import authenticated, require, require_visible, roles_required
+from lecturers import queries, services
+from lecturers.enums import LecturerKind
+from lecturers.forms import LecturerForm
+from lecturers.models import Lecturer
+from lecturers.permissions import can_edit_lecturer, can_manage_unit, can_view_lecturer, can_view_unit_records, can_view_workload
+from lecturers.views import bp
+
+
+@bp.get("/lecturers")
+@roles_required(Role.DIRECTOR, Role.REVIEWER, Role.SECRETARY, Role.OVERSEER)
+def lecturer_list():
+    unit = current_unit()
+    require(can_view_unit_records(current_user, unit))
+    search = request.args.get("q", "").strip()[:100]
+    kind = request.args.get("kind") if request.args.get("kind") in {k.value for k in LecturerKind} else None
+    include_inactive = request.args.get("inactive") == "1"
+    query = queries.lecturer_query(unit.id, search=search, kind=kind, include_inactive=include_inactive)
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template("lecturers/lecturer_list.html", page=page, unit=unit, search=search, kind=kind,
+                           include_inactive=include_inactive, kinds=list(LecturerKind))
+
+
+def _lecturer_form(lecturer: Lecturer | None, unit) -> LecturerForm:
+    form = LecturerForm(obj=lecturer)
+    form.topic_ids.choices = queries.topic_choices(unit.id)
+    form.user_id.choices = [(None, "—")] + [(user.id, f"{user.full_name} ({user.username})")
+                                            for user in queries.linkable_users(unit.id, lecturer)]
+    if request.method == "GET" and lecturer is not None:
+        form.topic_ids.data = [topic.id for topic in lecturer.topics]
+        form.version.data = str(lecturer.version)
+    return form
+
+
+@bp.route("/lecturers/new", methods=["GET", "POST"])
+@roles_required(Role.DIRECTOR)
+def lecturer_create():
+    unit = current_unit()
+    require(can_manage_unit(current_user, unit))
+    form = _lecturer_form(None, unit)
+    if form.validate_on_submit():
+        try:
+            lecturer = services.save_lecturer(None, unit=unit, values=form.values(), actor=current_user, now=utcnow())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Lecturer %(name)s added.", name=lecturer.full_name), "success")
+            return redirect(url_for("lecturers.lecturer_detail", lecturer_id=lecturer.id))
+    return render_form("lecturers/lecturer_form.html", form, lecturer=None)
+
+
+@bp.get("/lecturers/<int:lecturer_id>")
+@authenticated
+def lecturer_detail(lecturer_id: int):
+    lecturer = db.get_or_404(Lecturer, lecturer_id)
+    require_visible(can_view_lecturer(current_user, lecturer))
+    year = date.today().year
+    hours = queries.yearly_hours(lecturer.unit_id, year).get(lecturer.id, 0)
+    return render_template("lecturers/lecturer_detail.html", lecturer=lecturer, year=year, hours=hours,
+                           norm=queries.norm_for(lecturer.unit, lecturer.workload_role),
+                           sessions=queries.lecturer_sessions(lecturer.id), toggle_form=EmptyForm())
+
+
+@bp.route("/lecturers/<int:lecturer_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.DIRECTOR)
+def lecturer_edit(lecturer_id: int):
+    lecturer = db.get_or_404(Lecturer, lecturer_id)
+    require_visible(can_view_lecturer(current_user, lecturer))
+    require(can_edit_lecturer(current_user, lecturer))
+    form = _lecturer_form(lecturer, lecturer.unit)
+    if form.validate_on_submit():
+        try:
+            services.save_lecturer(lecturer, unit=lecturer.unit, values=form.values(), actor=current_user,
+                                   now=utcnow(), expected_version=_int_or_none(form.version.data))
+        except DomainError as error:
+            show_error(form, error)
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("Lecturer %(name)s saved.", name=lecturer.full_name), "success")
+            return redirect(url_for("lecturers.lecturer_detail", lecturer_id=lecturer.id))
+        return render_template("lecturers/lecturer_form.html", form=form, lecturer=lecturer), status
+    return render_form("lecturers/lecturer_form.html", form, lecturer=lecturer)
+
+
+@bp.post("/lecturers/<int:lecturer_id>/active")
+@roles_required(Role.DIRECTOR)
+def lecturer_toggle_active(lecturer_id: int):
+    lecturer = db.get_or_404(Lecturer, lecturer_id)
+    require_visible(can_view_lecturer(current_user, lecturer))
+    require(can_edit_lecturer(current_user, lecturer))
+    if EmptyForm().validate_on_submit():
+        services.set_lecturer_active(lecturer, active=not lecturer.is_active, actor=current_user, now=utcnow())
+        db.session.commit()
+        flash(_("Lecturer reactivated.") if lecturer.is_active else _("Lecturer deactivated."), "success")
+    return redirect(url_for("lecturers.lecturer_detail", lecturer_id=lecturer.id))
+
+
+@bp.get("/workload")
+@roles_required(Role.DIRECTOR, Role.OVERSEER)
+def workload():
+    unit = current_unit()
+    require(can_view_workload(current_user, unit))
+    year = request.args.get("year", type=int) or date.today().year
+    year = min(max(year, 2000), 2100)
+    return render_template("lecturers/workload.html", unit=unit, year=year, rows=queries.workload(unit, year))
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,1 @@
+"""meetings package (built in later issues)."""

@@ -1,0 +1,1 @@
+"""reviews package (built in later issues)."""
