@@ -24,7 +24,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 translations: install
-	$(PY) -m babel.messages.frontend compile -d translations -q
+	$(PY) -m babel.messages.frontend compile -d translations
 
 translate-update: install
 	LECTERN_ENV=demo $(VENV)/bin/flask translate update

@@ -12,7 +12,7 @@ from accounts.models import Unit, User
 from accounts.queries import all_provinces, all_units, list_users, working_units
 from core.errors import DomainError
 from core.extensions import db
-from core.forms import EmptyForm, render_form, safe_next, show_error
+from core.forms import EmptyForm, options, render_form, safe_next, show_error
 from core.models import utcnow
 from core.permissions import authenticated, public, roles_required
 
@@ -81,7 +81,7 @@ def language():
 @authenticated
 def switch_unit():
     form = UnitSwitchForm()
-    form.unit_id.choices = [(unit.id, unit.name) for unit in working_units(current_user)]
+    form.unit_id.choices = options((unit.id, unit.name) for unit in working_units(current_user))
     if form.validate_on_submit():
         auth.switch_unit(form.unit_id.data)
     return redirect(safe_next(form.next.data, url_for("accounts.home")))
@@ -136,7 +136,7 @@ def province_create():
 def unit_edit(unit_id: int | None = None):
     unit = db.get_or_404(Unit, unit_id) if unit_id else None
     form = UnitForm(obj=unit)
-    form.province_id.choices = [(province.id, province.name) for province in all_provinces()]
+    form.province_id.choices = options((province.id, province.name) for province in all_provinces())
     if form.validate_on_submit():
         values = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
         try:
@@ -157,8 +157,8 @@ def users():
     return render_template("accounts/user_list.html", users=list_users(search=search), search=search)
 
 
-def _role_choices() -> list[tuple[str, str]]:
-    return [(f"{unit.id}:{role.value}", f"{unit.name} — {role.label}") for unit in all_units() for role in Role]
+def _role_choices():
+    return options((f"{unit.id}:{role.value}", f"{unit.name} — {role.label}") for unit in all_units() for role in Role)
 
 
 def _grants(form) -> list[tuple[int, str]]:
@@ -192,7 +192,7 @@ def user_edit(user_id: int):
     user = db.get_or_404(User, user_id)
     form = UserEditForm(obj=user)
     form.roles.choices = _role_choices()
-    if request.method == "GET":
+    if form.roles.data is None:  # a GET, or a POST without a body: keep the roles the user holds
         form.roles.data = [f"{grant.unit_id}:{grant.role}" for grant in user.grants]
     if form.validate_on_submit():
         try:

@@ -3,10 +3,18 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from collections.abc import Iterable
+
 from flask import render_template
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
 from core.errors import DomainError
+
+
+def options(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class EmptyForm(FlaskForm):

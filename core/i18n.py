@@ -8,6 +8,7 @@ from enum import StrEnum
 from flask import Flask, current_app, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
+from wtforms import SelectChoice
 
 DATE_PATTERNS = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
 
@@ -42,8 +43,9 @@ class LabelledEnum(StrEnum):
         return member
 
     @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(member.value, member.label) for member in cls]
+    def choices(cls) -> list[SelectChoice]:
+        """Options for a form's select field."""
+        return [SelectChoice(member.value, member.label) for member in cls]
 
 
 def _date(value: date | datetime | None) -> str:

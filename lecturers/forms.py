@@ -5,32 +5,34 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, SelectChoice, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lecturers.enums import ClassStatus, Degree, Gender, LecturerKind, TheoryLevel, WorkloadRole
 
 
 def _blank(choices):
-    return [("", "—"), *choices]
+    return [SelectChoice("", "—"), *choices]
 
 
 def _none_if_blank(value):
+    """Coerce for optional selects: the blank choice means None. (A filter would run after
+    coercion, so the blank choice would then fail WTForms' "Not a valid choice" check.)"""
     return value or None
 
 
 class LecturerForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     birth_year = IntegerField(_l("Year of birth"), validators=[Optional(), NumberRange(1940, date.today().year - 18)])
-    gender = SelectField(_l("Gender"), choices=_blank(Gender.choices()), filters=[_none_if_blank])
+    gender = SelectField(_l("Gender"), choices=_blank(Gender.choices()), coerce=_none_if_blank)
     kind = SelectField(_l("Kind"), choices=LecturerKind.choices())
     home_body = StringField(_l("Home body (for adjuncts)"), validators=[Optional(), Length(max=200)],
                             description=_l("For example: Ban Tổ chức, UBKT, MTTQ"))
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
     workload_role = SelectField(_l("Teaching norm"), choices=WorkloadRole.choices())
     theory_level = SelectField(_l("Political-theory level"), choices=_blank(TheoryLevel.choices()),
-                               filters=[_none_if_blank])
-    degree = SelectField(_l("Degree"), choices=_blank(Degree.choices()), filters=[_none_if_blank])
+                               coerce=_none_if_blank)
+    degree = SelectField(_l("Degree"), choices=_blank(Degree.choices()), coerce=_none_if_blank)
     has_methods_certificate = BooleanField(_l("Holds a teaching-methods certificate"))
     start_date = DateField(_l("Start date"), validators=[Optional()])
     topic_ids = SelectMultipleField(_l("Topics they may teach"), coerce=int, choices=[])

@@ -9,6 +9,8 @@ import uuid
 import flask_migrate
 import pytest
 import sqlalchemy as sa
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
 
 from app import create_app
@@ -39,6 +41,16 @@ class _ConnectionBoundSession(Session):
         return self.bind
 
 
+class _Client(FlaskClient):
+    """pytest-flask keeps one app context for the whole test, so ``g`` outlives a request;
+    forget Flask-Login's cached user before each request, as a real server would."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def database_url():
     url = os.environ.get("TEST_DATABASE_URL", "sqlite://")
@@ -53,6 +65,7 @@ def database_url():
 @pytest.fixture(scope="session")
 def _app(database_url):
     application = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    application.test_client_class = _Client
     with application.app_context():
         flask_migrate.upgrade()
     yield application

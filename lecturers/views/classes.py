@@ -11,7 +11,7 @@ from accounts.auth import current_unit
 from accounts.enums import Role
 from core.errors import DomainError
 from core.extensions import db
-from core.forms import EmptyForm, render_form, show_error
+from core.forms import EmptyForm, options, render_form, show_error
 from core.models import utcnow
 from core.permissions import require, require_visible, roles_required
 from lecturers import queries, services
@@ -40,8 +40,8 @@ def class_edit(class_id: int | None = None):
     require_visible(can_view_unit_records(current_user, unit))
     require(can_manage_unit(current_user, unit))
     form = ClassForm(obj=training_class)
-    form.programme_id.choices = [(p.id, f"{p.code} · {p.name}") for p in queries.programmes(unit.id)
-                                 if p.is_active or (training_class and p.id == training_class.programme_id)]
+    form.programme_id.choices = options((p.id, f"{p.code} · {p.name}") for p in queries.programmes(unit.id)
+                                        if p.is_active or (training_class and p.id == training_class.programme_id))
     if form.validate_on_submit():
         try:
             saved = services.save_class(training_class, unit=unit, values=form.values(), actor=current_user,
@@ -57,9 +57,9 @@ def class_edit(class_id: int | None = None):
 
 def _session_form(training_class: TrainingClass) -> SessionForm:
     form = SessionForm()
-    form.topic_id.choices = queries.topic_choices(training_class.unit_id, training_class.programme_id)
-    form.lecturer_id.choices = [(lecturer.id, lecturer.full_name)
-                                for lecturer in queries.active_lecturers(training_class.unit_id)]
+    form.topic_id.choices = options(queries.topic_choices(training_class.unit_id, training_class.programme_id))
+    form.lecturer_id.choices = options((lecturer.id, lecturer.full_name)
+                                       for lecturer in queries.active_lecturers(training_class.unit_id))
     return form
 
 

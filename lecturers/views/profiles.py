@@ -11,7 +11,7 @@ from accounts.auth import current_unit
 from accounts.enums import Role
 from core.errors import DomainError
 from core.extensions import db
-from core.forms import EmptyForm, render_form, show_error
+from core.forms import EmptyForm, options, render_form, show_error
 from core.models import utcnow
 from core.permissions import authenticated, require, require_visible, roles_required
 from lecturers import queries, services
@@ -38,9 +38,9 @@ def lecturer_list():
 
 def _lecturer_form(lecturer: Lecturer | None, unit) -> LecturerForm:
     form = LecturerForm(obj=lecturer)
-    form.topic_ids.choices = queries.topic_choices(unit.id)
-    form.user_id.choices = [(None, "—")] + [(user.id, f"{user.full_name} ({user.username})")
-                                            for user in queries.linkable_users(unit.id, lecturer)]
+    form.topic_ids.choices = options(queries.topic_choices(unit.id))
+    form.user_id.choices = options([("", "—")] + [(user.id, f"{user.full_name} ({user.username})")
+                                                  for user in queries.linkable_users(unit.id, lecturer)])
     if request.method == "GET" and lecturer is not None:
         form.topic_ids.data = [topic.id for topic in lecturer.topics]
         form.version.data = str(lecturer.version)
