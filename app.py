@@ -5,8 +5,17 @@ import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` ids beyond what the database stores are simply not found (404), never a 500."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002  (Werkzeug's argument name)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -18,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     _finish_config(app)
+    app.url_map.converters["int"] = BoundedIntConverter
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -58,8 +68,9 @@ def _register_blueprints(app: Flask) -> None:
     from core.views import bp as core_bp
     from lecturers import api as lecturers_api  # noqa: F401
     from lecturers.views import bp as lecturers_bp
+    from reviews.views import bp as reviews_bp
 
-    for blueprint in (core_bp, accounts_bp, admin_bp, lecturers_bp, api_bp):
+    for blueprint in (core_bp, accounts_bp, admin_bp, lecturers_bp, reviews_bp, api_bp):
         app.register_blueprint(blueprint)
     register_security(app)
     register_error_handlers(app)
@@ -78,6 +89,7 @@ def _register_cli(app: Flask) -> None:
 def _register_jinja(app: Flask) -> None:
     import accounts.permissions  # noqa: F401  (registers the predicates templates call with can())
     import lecturers.permissions  # noqa: F401
+    import reviews.permissions  # noqa: F401
     from core.i18n import register_filters
     from core.permissions import can
 

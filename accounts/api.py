@@ -1,6 +1,8 @@
 """API: tokens, the current user, users (admin)."""
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from flask import current_app, jsonify
 from flask_babel import gettext as _
@@ -9,7 +11,7 @@ from flask_login import current_user
 from accounts import services
 from accounts.enums import Role
 from accounts.models import User
-from core.api import bp, created, document, error_responses, json_body
+from core.api import bp, created, document, error_responses, is_id, json_body, json_bool, json_text
 from core.errors import DomainError
 from core.extensions import db
 from core.models import utcnow
@@ -28,25 +30,26 @@ def user_json(user: User) -> dict:
     }
 
 
-def _text(data: dict, key: str, *, required: bool = True, max_length: int = 200) -> str:
-    value = data.get(key)
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise DomainError(_("The field %(field)s is required and must be text.", field=key), field=key)
-    if len(value) > max_length:
-        raise DomainError(_("The field %(field)s is too long.", field=key), field=key)
-    return value
+USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{3,64}")  # the same rule as the admin page's form
+
+
+def _username(data: dict) -> str:
+    username = json_text(data, "username", max_length=64).strip()
+    if not USERNAME_PATTERN.fullmatch(username):
+        raise DomainError(_("The username must have 3 to 64 characters: letters without accents, digits, "
+                            "dot, dash and underscore."), field="username")
+    return username
 
 
 def _grants(data: dict) -> list[tuple[int, str]]:
     roles = data.get("roles", [])
     valid = {role.value for role in Role}
     if not isinstance(roles, list) or not all(
-        isinstance(item, dict) and isinstance(item.get("unit_id"), int) and item.get("role") in valid
-        for item in roles
+        isinstance(item, dict) and is_id(item.get("unit_id")) and isinstance(item.get("role"), str)
+        and item["role"] in valid for item in roles
     ):
-        raise DomainError(_("roles must be a list of {unit_id, role} objects with a known role."), field="roles")
+        raise DomainError(_("The field roles must be a list of objects {unit_id, role}, with the id of a unit "
+                            "and one of the roles: %(roles)s.", roles=", ".join(sorted(valid))), field="roles")
     return [(item["unit_id"], item["role"]) for item in roles]
 
 
@@ -54,7 +57,8 @@ def _grants(data: dict) -> list[tuple[int, str]]:
 @public
 def token_create():
     data = json_body()
-    user = services.authenticate(_text(data, "username", max_length=64), _text(data, "password", max_length=256))
+    user = services.authenticate(json_text(data, "username", max_length=64),
+                                 json_text(data, "password", max_length=services.MAX_PASSWORD_LENGTH))
     if user is None:
         raise DomainError(_("Wrong username or password, or the account is disabled."), status=401,
                           code="unauthorized")
@@ -80,16 +84,18 @@ def user_list():
 @roles_required(Role.ADMIN)
 def user_create():
     data = json_body()
-    user = services.create_user(username=_text(data, "username", max_length=64),
-                                full_name=_text(data, "full_name"), password=_text(data, "password", max_length=256),
+    active = json_bool(data, "active", True)
+    user = services.create_user(username=_username(data), full_name=json_text(data, "full_name"),
+                                password=json_text(data, "password", max_length=services.MAX_PASSWORD_LENGTH),
                                 grants=_grants(data), actor=current_user, now=utcnow())
+    services.update_user(user, full_name=user.full_name, is_enabled=active, actor=current_user, now=utcnow())
     db.session.commit()
     return created(user_json(user))
 
 
 _USER = {
     "type": "object",
-    "required": ["id", "username", "full_name", "roles", "lecturer_id"],
+    "required": ["id", "username", "full_name", "active", "roles", "lecturer_id"],
     "properties": {
         "id": {"type": "integer"}, "username": {"type": "string"}, "full_name": {"type": "string"},
         "active": {"type": "boolean"},
@@ -126,16 +132,19 @@ document(
         "/users": {
             "get": {"summary": "All users (admin)",
                     "responses": {"200": {"description": "Users", **_json({
-                        "type": "object", "properties": {"items": {"type": "array",
-                                                                   "items": {"$ref": "#/components/schemas/User"}}}})},
+                        "type": "object", "required": ["items"],
+                        "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/User"}}}})},
                         **error_responses(401, 403)}},
             "post": {"summary": "Create a user (admin)",
                      "requestBody": {"required": True, **_json({
                          "type": "object", "required": ["username", "full_name", "password"],
-                         "properties": {"username": {"type": "string"}, "full_name": {"type": "string"},
-                                        "password": {"type": "string", "minLength": 8},
-                                        "roles": {"type": "array",
-                                                  "items": {"$ref": "#/components/schemas/RoleGrant"}}}})},
+                         "properties": {
+                             "username": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{3,64}$"},
+                             "full_name": {"type": "string", "minLength": 1, "maxLength": 200},
+                             "password": {"type": "string", "minLength": services.MIN_PASSWORD_LENGTH,
+                                          "maxLength": services.MAX_PASSWORD_LENGTH},
+                             "roles": {"type": "array", "items": {"$ref": "#/components/schemas/RoleGrant"}},
+                             "active": {"type": "boolean", "default": True}}})},
                      "responses": {"201": {"description": "Created", **_json({"$ref": "#/components/schemas/User"})},
                                    **error_responses(400, 401, 403, 422)}},
         },

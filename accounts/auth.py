@@ -2,7 +2,7 @@
 and the unit the user is working in."""
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -46,7 +46,7 @@ def choose_active_unit() -> None:
     the API) if the user may work there, else their first unit."""
     if not current_user.is_authenticated:
         return
-    units = working_units(current_user)
+    units = cached_working_units()
     wanted = request.args.get("unit_id", type=int) if request.path.startswith("/api/") else session.get("unit_id")
     chosen = next((unit for unit in units if unit.id == wanted), units[0] if units else None)
     current_user.active_unit = chosen
@@ -60,8 +60,15 @@ def current_unit() -> Unit:
     return unit
 
 
+def cached_working_units() -> list[Unit]:
+    """The signed-in user's working units, read once per request."""
+    if "working_units" not in g:
+        g.working_units = working_units(current_user) if current_user.is_authenticated else []
+    return g.working_units
+
+
 def switch_unit(unit_id: int) -> Unit | None:
-    unit = next((unit for unit in working_units(current_user) if unit.id == unit_id), None)
+    unit = next((unit for unit in cached_working_units() if unit.id == unit_id), None)
     if unit is not None:
         session["unit_id"] = unit.id
     return unit

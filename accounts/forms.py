@@ -1,41 +1,42 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, HiddenField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (BooleanField, HiddenField, IntegerField, PasswordField, SelectChoice, SelectField,
+                     SelectMultipleField, StringField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from accounts.enums import UnitKind
 from accounts.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from core.forms import BaseForm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
     next = HiddenField()
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(BaseForm):
     lang = SelectField(_l("Language"), choices=[SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")])
     next = HiddenField()
 
 
-class UnitSwitchForm(FlaskForm):
+class UnitSwitchForm(BaseForm):
     unit_id = SelectField(_l("Unit"), coerce=int)
     next = HiddenField()
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(BaseForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     new = PasswordField(_l("New password"), validators=[
         DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)])
 
 
-class ProvinceForm(FlaskForm):
+class ProvinceForm(BaseForm):
     name = StringField(_l("Province name"), validators=[DataRequired(), Length(max=200)])
 
 
-class UnitForm(FlaskForm):
+class UnitForm(BaseForm):
     province_id = SelectField(_l("Province"), coerce=int)
     name = StringField(_l("Unit name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind of unit"), choices=UnitKind.choices())
@@ -52,7 +53,7 @@ class UnitForm(FlaskForm):
                                 validators=[NumberRange(0, 2000)])
 
 
-class UserForm(FlaskForm):
+class UserForm(BaseForm):
     username = StringField(_l("Username"), validators=[
         DataRequired(), Length(min=3, max=64),
         Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Use only letters without accents, digits, dot, dash and underscore."))])

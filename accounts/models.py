@@ -56,9 +56,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     last_login_at: Mapped[datetime | None]
 
-    grants: Mapped[list[RoleGrant]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
-    )
+    grants: Mapped[list[RoleGrant]] = relationship(back_populates="user", cascade="all, delete-orphan")
     # backref: lecturer (lecturers.models.Lecturer.user)
 
     # Set per request by the session loader; never stored.

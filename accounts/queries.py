@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from accounts.enums import Role
-from accounts.models import Province, Unit, User
+from accounts.models import Province, RoleGrant, Unit, User
 from core.extensions import db
 from core.vietnamese import name_sort_key
 
@@ -39,7 +40,7 @@ def all_provinces() -> list[Province]:
 
 
 def list_users(*, search: str = "") -> list[User]:
-    query = sa.select(User)
+    query = sa.select(User).options(selectinload(User.grants))
     if search:
         query = query.where(sa.or_(User.username.ilike(f"%{search}%"), User.full_name.ilike(f"%{search}%")))
     users = list(db.session.scalars(query))
@@ -47,7 +48,6 @@ def list_users(*, search: str = "") -> list[User]:
 
 
 def unit_users(unit_id: int) -> list[User]:
-    from accounts.models import RoleGrant
-
-    query = sa.select(User).join(RoleGrant).where(RoleGrant.unit_id == unit_id).distinct()
+    query = (sa.select(User).where(User.grants.any(RoleGrant.unit_id == unit_id))
+             .options(selectinload(User.grants)))
     return sorted(db.session.scalars(query), key=lambda user: name_sort_key(user.full_name))

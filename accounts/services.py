@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from flask_babel import lazy_gettext as _l
 
 from accounts.enums import Role
@@ -56,7 +57,8 @@ def end_all_sessions(user: User, *, keep: str | None = None) -> None:
 
 def load_session(token: str, *, now: datetime, lifetime: timedelta) -> User | None:
     """The user of a live login session, or None when it ended or outlived ``lifetime``."""
-    row = db.session.scalar(sa.select(LoginSession).where(LoginSession.token == token))
+    row = db.session.scalar(sa.select(LoginSession).where(LoginSession.token == token).options(
+        joinedload(LoginSession.user).selectinload(User.grants)))
     if row is None or not row.user.is_enabled or row.created_at + lifetime < now:
         return None
     row.user.session_token = token

@@ -224,4 +224,4 @@ def user_reset_password(user_id: int):
 
 @bp.app_context_processor
 def navigation_context():
-    return {"working_units": lambda: working_units(current_user) if current_user.is_authenticated else []}
+    return {"working_units": auth.cached_working_units}

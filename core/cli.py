@@ -19,25 +19,20 @@ def _pybabel(*args: str) -> None:
 @translate.command("update")
 def translate_update() -> None:
     """Extract messages into messages.pot and merge them into every catalogue."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-c", "i18n:", "--sort-by-file", "--no-wrap",
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "_nl:1,2", "-c", "i18n:", "--sort-by-file", "--no-wrap", "--ignore-dirs", ".* __pycache__",
              "-o", "translations/messages.pot", ".")
-    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-wrap", "--ignore-obsolete")
+    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-wrap", "--ignore-obsolete", "--no-fuzzy-matching")
     fill_english("translations/en/LC_MESSAGES/messages.po")
 
 
 def fill_english(path: str) -> None:
-    """Message ids are English, so the English catalogue's empty entries take their id."""
+    """Message ids are English, so every English entry is its id (singular and plural)."""
     with open(path, "rb") as handle:
         catalog = read_po(handle)
     for message in catalog:
-        if not message.id:
-            continue
-        if isinstance(message.id, tuple):
-            if not any(message.string):
-                message.string = tuple(message.id)
-        elif not message.string:
-            message.string = message.id
-        message.flags.discard("fuzzy")
+        if message.id:
+            message.string = tuple(message.id) if isinstance(message.id, tuple) else message.id
+            message.flags.discard("fuzzy")
     with open(path, "wb") as handle:
         write_po(handle, catalog, width=0, ignore_obsolete=True)
 

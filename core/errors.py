@@ -1,7 +1,7 @@
 """Translated error pages, and JSON errors for every path under /api/."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -14,12 +14,14 @@ class DomainError(Exception):
     """A business rule refused an operation. ``message`` is translated; ``field`` names the
     form field it belongs to, if any; ``status`` is the HTTP status a view should answer."""
 
-    def __init__(self, message, *, field: str | None = None, status: int = 422, code: str = "invalid"):
+    def __init__(self, message, *, field: str | None = None, status: int = 422, code: str = "invalid",
+                 details: dict[str, str] | None = None):
         super().__init__(str(message))
         self.message = message
         self.field = field
         self.status = status
         self.code = code
+        self.details = details or {}  # e.g. criterion code → translated reason
 
 
 _TITLES = {
@@ -89,7 +91,10 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         if status >= 500:
             db.session.rollback()
-        return _render(status)
+        response = make_response(_render(status))
+        if error.code == 405:
+            response.headers["Allow"] = dict(error.get_headers()).get("Allow", "")
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -6,8 +6,9 @@ from urllib.parse import urlsplit
 from collections.abc import Iterable
 
 from flask import render_template
+from flask_babel import get_translations
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice
+from wtforms import Field, SelectChoice
 
 from core.errors import DomainError
 
@@ -17,14 +18,32 @@ def options(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class EmptyForm(FlaskForm):
+class _CatalogueTranslations:
+    """WTForms' own messages, looked up in Lectern's catalogue (see core/wtforms_messages.py)."""
+
+    def gettext(self, string: str) -> str:
+        return get_translations().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return get_translations().ungettext(singular, plural, n)
+
+
+class BaseForm(FlaskForm):
+    """Every form of Lectern: CSRF from Flask-WTF, messages in the user's language."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _CatalogueTranslations()
+
+
+class EmptyForm(BaseForm):
     """A bare POST button: only the CSRF token."""
 
 
 def show_error(form: FlaskForm, error: DomainError) -> None:
     """Attach a service's refusal to the form, on its field when it names one."""
     field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
+    if isinstance(field, Field):
         field.errors = [*field.errors, str(error.message)]
     else:
         form.form_errors.append(str(error.message))
@@ -38,8 +57,12 @@ def render_form(template: str, form: FlaskForm, **context):
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only same-site relative paths are followed after login or a language switch."""
+    r"""Only same-site relative paths are followed after login or a language switch. Control
+    characters are refused: browsers drop tabs and newlines (``/\t/evil.example`` becomes
+    ``//evil.example``), and a newline cannot go into a Location header at all."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return default
+    if any(ord(character) < 32 or ord(character) == 127 for character in target):
         return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:

@@ -25,3 +25,24 @@ def drop_append_only(dialect: str, table: str) -> list[str]:
     if dialect == "sqlite":
         return [f"DROP TRIGGER IF EXISTS {table}_no_update", f"DROP TRIGGER IF EXISTS {table}_no_delete"]
     return [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"]
+
+
+def refuse_when(dialect: str, name: str, table: str, event: str, condition: str) -> list[str]:
+    """Statements for a trigger ``name`` that aborts ``event`` (INSERT, UPDATE or DELETE) on
+    ``table`` whenever ``condition`` holds. The condition may use OLD/NEW and subqueries."""
+    message = f"{name}: refused by a database guard"
+    if dialect == "sqlite":
+        return [f"CREATE TRIGGER {name} BEFORE {event} ON {table} FOR EACH ROW WHEN {condition} "
+                f"BEGIN SELECT RAISE(ABORT, '{message}'); END"]
+    return [
+        f"CREATE OR REPLACE FUNCTION {name}_fn() RETURNS trigger AS $$ BEGIN "
+        f"IF {condition} THEN RAISE EXCEPTION '{message}' USING ERRCODE = 'integrity_constraint_violation'; "
+        f"END IF; IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END; $$ LANGUAGE plpgsql",
+        f"CREATE TRIGGER {name} BEFORE {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}_fn()",
+    ]
+
+
+def drop_refuse_when(dialect: str, name: str, table: str) -> list[str]:
+    if dialect == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {name}"]
+    return [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}_fn()"]

@@ -3,11 +3,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SelectChoice, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from flask_wtf.file import FileField
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectChoice, SelectField,
+                     SelectMultipleField, StringField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from core.forms import BaseForm
 from lecturers.enums import ClassStatus, Degree, Gender, LecturerKind, TheoryLevel, WorkloadRole
 
 
@@ -21,7 +22,7 @@ def _none_if_blank(value):
     return value or None
 
 
-class LecturerForm(FlaskForm):
+class LecturerForm(BaseForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     birth_year = IntegerField(_l("Year of birth"), validators=[Optional(), NumberRange(1940, date.today().year - 18)])
     gender = SelectField(_l("Gender"), choices=_blank(Gender.choices()), coerce=_none_if_blank)
@@ -45,21 +46,21 @@ class LecturerForm(FlaskForm):
         return {name: field.data for name, field in self._fields.items() if name not in ("csrf_token", "version")}
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(BaseForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)])
     name = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(), Length(max=300)])
     name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=300)])
     is_active = BooleanField(_l("Active"), default=True)
 
 
-class TopicForm(FlaskForm):
+class TopicForm(BaseForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     periods = IntegerField(_l("Periods"), default=4, validators=[InputRequired(), NumberRange(1, 60)])
     is_active = BooleanField(_l("Active"), default=True)
 
 
-class ClassForm(FlaskForm):
+class ClassForm(BaseForm):
     programme_id = SelectField(_l("Programme"), coerce=int, choices=[])
     name = StringField(_l("Class name"), validators=[DataRequired(), Length(max=300)])
     start_date = DateField(_l("Start date"), validators=[InputRequired()])
@@ -73,7 +74,7 @@ class ClassForm(FlaskForm):
         return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
 
 
-class SessionForm(FlaskForm):
+class SessionForm(BaseForm):
     topic_id = SelectField(_l("Topic"), coerce=int, choices=[])
     lecturer_id = SelectField(_l("Lecturer"), coerce=int, choices=[])
     date = DateField(_l("Date"), validators=[InputRequired()])
@@ -84,6 +85,14 @@ class SessionForm(FlaskForm):
         return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
 
 
-class RosterImportForm(FlaskForm):
-    file = FileField(_l("Roster file (.xlsx)"), validators=[FileRequired()])
+class RosterImportForm(BaseForm):
+    """Upload a roster; or, with ``token``, import the file a clean dry run kept."""
+
+    file = FileField(_l("Roster file (.xlsx)"), description=_l("One row per lecturer, headings in row 1."),
+                     render_kw={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
     dry_run = BooleanField(_l("Dry run: check every row and write nothing"), default=True)
+    token = HiddenField()
+
+    def validate_file(self, field) -> None:
+        if not field.data and not self.token.data:
+            raise ValidationError(_l("Choose the .xlsx file to import."))

@@ -11,6 +11,8 @@ from accounts.models import Unit, User
 from core.errors import DomainError
 from core.extensions import db
 from core.models import changes, log_action
+from core.vietnamese import fold
+from lecturers import roster
 from lecturers.enums import STANDARD_PROGRAMMES
 from lecturers.models import Lecturer, Programme, TeachingSession, Topic, TrainingClass
 
@@ -36,7 +38,7 @@ def _topics(unit_id: int, topic_ids: list[int]) -> list[Topic]:
     return topics
 
 
-def save_lecturer(lecturer: Lecturer | None, *, unit: Unit, values: dict[str, Any], actor: User,
+def save_lecturer(lecturer: Lecturer | None, *, unit: Unit, values: dict[str, Any], actor: User | None,
                   now: datetime, expected_version: int | None = None) -> Lecturer:
     """Create (``lecturer`` None) or update a lecturer of ``unit``.
 
@@ -64,7 +66,8 @@ def save_lecturer(lecturer: Lecturer | None, *, unit: Unit, values: dict[str, An
         lecturer.topics = _topics(unit.id, topic_ids)
     db.session.flush()
     if created or before:
-        log_action("lecturer_created" if created else "lecturer_updated", lecturer, actor_id=actor.id,
+        log_action("lecturer_created" if created else "lecturer_updated", lecturer,
+                   actor_id=actor.id if actor else None,
                    before=before or None, after=after, now=now)
     return lecturer
 
@@ -166,3 +169,28 @@ def delete_session(session: TeachingSession, *, actor: User, now: datetime) -> N
                before={"lecturer_id": session.lecturer_id, "topic_id": session.topic_id, "date": session.date},
                now=now)
     db.session.delete(session)
+
+
+def import_roster(data: bytes, *, unit: Unit, dry_run: bool, actor: User | None,
+                  now: datetime) -> roster.RosterReport:
+    """Check a roster workbook (.xlsx bytes) against ``unit`` and, unless ``dry_run``, write it.
+
+    Always returns the full report (every row's action and problems). A dry run, or a file with
+    any problem, writes nothing. Otherwise every row is written through ``save_lecturer`` (one
+    audit entry per created or changed lecturer; unchanged rows are skipped) and
+    ``report.written`` is set; the caller commits, and rolls back if anything raises.
+    Raises ``DomainError`` (422) for a file that is not a readable .xlsx roster.
+    """
+    report = roster.read_roster(data, today=now.date())
+    names = {fold(row.values["full_name"]) for row in report.rows if "full_name" in row.values}
+    existing = db.session.scalars(sa.select(Lecturer).where(Lecturer.unit_id == unit.id,
+                                                            Lecturer.search_name.in_(names))) if names else []
+    roster.plan_roster(report, existing)
+    if dry_run or not report.ok:
+        return report
+    with db.session.begin_nested():  # all rows or none, even if the caller forgets to roll back
+        for row in report.rows:
+            if row.action != roster.RowAction.UNCHANGED:
+                save_lecturer(row.target, unit=unit, values=row.changes, actor=actor, now=now)
+    report.written = True
+    return report

@@ -1,1 +1,1 @@
-"""reviews package (built in later issues)."""
+"""Rubric engine, observed lessons (dự giờ) and practice lectures (luyện giảng)."""

@@ -43,11 +43,15 @@ class _ConnectionBoundSession(Session):
 
 class _Client(FlaskClient):
     """pytest-flask keeps one app context for the whole test, so ``g`` outlives a request;
-    forget Flask-Login's cached user before each request, as a real server would."""
+    start each request with an empty ``g``, as a real server would (Flask-Login caches the
+    user there, Flask-Babel the locale, Flask-WTF the CSRF token). The test's own setup is
+    committed first (a savepoint inside the test's transaction), so a request that rolls back
+    after an error undoes only its own work, as on a real server."""
 
     def open(self, *args, **kwargs):
         if has_app_context():
-            g.pop("_login_user", None)
+            db.session.commit()
+            vars(g._get_current_object()).clear()
         return super().open(*args, **kwargs)
 
 
@@ -107,3 +111,27 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as counter:`` … ``counter.n`` is the number of SQL statements run."""
+    from contextlib import contextmanager
+
+    class Counter:
+        n = 0
+
+    @contextmanager
+    def counting():
+        counter = Counter()
+
+        def count(*_args, **_kwargs):
+            counter.n += 1
+
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+
+    return counting

@@ -103,6 +103,7 @@ class World:
     topic: Topic
     training_class: TrainingClass
     session: TeachingSession
+    observation: object = None  # a planned, announced observation of ``lecturer`` by director and reviewer
 
     def user(self, role: str) -> User | None:
         return {"admin": self.admin, "director": self.director, "reviewer": self.reviewer,
@@ -123,7 +124,7 @@ def make_world() -> World:
     programme = make_programme(unit, code="NTD")
     topic = make_topic(programme, code="B1")
     training_class = make_class(unit, programme)
-    return World(
+    world = World(
         province=province, board=board, unit=unit, sibling=sibling, other_province_unit=other,
         admin=make_user((unit, Role.ADMIN), username="admin", full_name="Nguyễn Văn Quản"),
         director=make_user((unit, Role.DIRECTOR), (unit, Role.REVIEWER), username="director",
@@ -139,3 +140,42 @@ def make_world() -> World:
         programme=programme, topic=topic, training_class=training_class,
         session=make_session(training_class, topic, lecturer),
     )
+    world.observation = make_observation(world, lecturer=lecturer)
+    return world
+
+
+# --- reviews ----------------------------------------------------------------------------------
+
+
+def shipped_version(code: str = "llct"):
+    """The published version of a shipped rubric template (seeded by migration 0002)."""
+    import sqlalchemy as sa
+
+    from reviews.rubrics import Rubric
+
+    rubric = db.session.scalar(sa.select(Rubric).where(Rubric.code == code, Rubric.unit_id.is_(None)))
+    return rubric.current_version
+
+
+def full_scores(version, value: str | None = None) -> dict[str, str]:
+    """A score for every criterion: ``value`` capped at each maximum, or the maximum."""
+    from decimal import Decimal
+
+    return {c.code: str(min(Decimal(value), c.max_points) if value else c.max_points) for c in version.criteria}
+
+
+def make_observation(world: World, *, observers: list[User] | None = None, lecturer: Lecturer | None = None,
+                     unannounced: bool = False, version=None, chair: User | None = None):
+    from reviews import services
+
+    return services.plan_observation(
+        unit=world.unit, lecturer=lecturer or world.colleague, version=version or shipped_version(),
+        observers=observers or [world.director, world.reviewer], on=date(2026, 3, 3), actor=world.director,
+        now=utcnow(), chair=chair, topic=world.topic, unannounced=unannounced)
+
+
+def submit(sheet, scores: dict[str, str], actor: User, **texts):
+    from reviews import services
+
+    services.save_sheet(sheet, scores=scores, texts=texts, actor=actor, now=utcnow())
+    return services.submit_sheet(sheet, actor=actor, now=utcnow())

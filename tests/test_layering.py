@@ -19,8 +19,8 @@ ALLOWED = {
     "contests": {"core", "accounts", "lecturers", "reviews"},
     "meetings": {"core", "accounts", "lecturers", "reviews"},
 }
-RANK = {"enums": 0, "models": 1, "rubrics": 1, "permissions": 2, "scoring": 2, "services": 3, "queries": 3,
-        "roster": 3, "forms": 4, "exports": 4, "auth": 4, "views": 5, "api": 5, "cli": 5}
+RANK = {"enums": 0, "models": 1, "rubrics": 1, "permissions": 2, "scoring": 0, "services": 3, "queries": 3,
+        "roster": 3, "authoring": 3, "forms": 4, "presenters": 4, "exports": 4, "auth": 4, "views": 5, "api": 5, "cli": 5}
 
 
 def _imports(path: Path) -> set[str]:

@@ -1,0 +1,108 @@
+"""Reads for observations: filtered lists, a reviewer's day, coverage of classes, progress points."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from accounts.models import User
+from core.extensions import db
+from lecturers.models import Lecturer, TeachingSession, TrainingClass
+from reviews.enums import ObservationState
+from reviews.models import Observation, Sheet
+from reviews.rubrics import Rubric, RubricDomain, RubricVersion
+
+
+@dataclass(frozen=True)
+class ObservationFilters:
+    lecturer_id: int | None = None
+    observer_id: int | None = None
+    state: str | None = None
+    kind: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def observation_query(unit_id: int, filters: ObservationFilters = ObservationFilters()):
+    """Observations of a unit, newest first, loading what the list shows in a fixed number of queries."""
+    query = (sa.select(Observation).where(Observation.unit_id == unit_id)
+             .options(joinedload(Observation.lecturer), joinedload(Observation.topic),
+                      selectinload(Observation.sheets).selectinload(Sheet.observer),
+                      selectinload(Observation.amendments)))
+    if filters.lecturer_id:
+        query = query.where(Observation.lecturer_id == filters.lecturer_id)
+    if filters.observer_id:
+        query = query.where(Observation.sheets.any(Sheet.observer_id == filters.observer_id))
+    if filters.state:
+        query = query.where(Observation.state == filters.state)
+    if filters.kind:
+        query = query.where(Observation.kind == filters.kind)
+    if filters.date_from:
+        query = query.where(Observation.date >= filters.date_from)
+    if filters.date_to:
+        query = query.where(Observation.date <= filters.date_to)
+    return query.order_by(Observation.date.desc(), Observation.id.desc())
+
+
+def observation_detail(observation_id: int) -> Observation | None:
+    version = joinedload(Observation.rubric_version)
+    query = (sa.select(Observation).where(Observation.id == observation_id)
+             .options(joinedload(Observation.lecturer).joinedload(Lecturer.unit),
+                      joinedload(Observation.unit), joinedload(Observation.topic),
+                      joinedload(Observation.chair), joinedload(Observation.response),
+                      selectinload(Observation.amendments), selectinload(Observation.scores),
+                      version.joinedload(RubricVersion.rubric),
+                      version.selectinload(RubricVersion.domains).selectinload(RubricDomain.criteria),
+                      version.selectinload(RubricVersion.criteria), version.selectinload(RubricVersion.bands),
+                      selectinload(Observation.sheets).selectinload(Sheet.observer),
+                      selectinload(Observation.sheets).selectinload(Sheet.scores)))
+    return db.session.scalar(query)
+
+
+def my_open_sheets(user: User, *, today: date, days: int = 7) -> list[Sheet]:
+    """The user's draft sheets of lessons from a week ago up to a week ahead, soonest first."""
+    query = (sa.select(Sheet).join(Observation).where(
+        Sheet.observer_id == user.id, Sheet.state == "draft", Observation.state != ObservationState.FINALIZED,
+        Observation.date.between(date.fromordinal(today.toordinal() - days),
+                                 date.fromordinal(today.toordinal() + days)))
+        .options(selectinload(Sheet.observation).selectinload(Observation.lecturer),
+                 selectinload(Sheet.observation).selectinload(Observation.topic))
+        .order_by(Observation.date, Observation.id))
+    return list(db.session.scalars(query))
+
+
+def classes_without_observation(unit_id: int, year: int) -> list[TrainingClass]:
+    """Classes of the year none of whose teaching sessions was observed."""
+    observed = (sa.select(TeachingSession.class_id).join(Observation, Observation.session_id == TeachingSession.id)
+                .where(TeachingSession.class_id == TrainingClass.id))
+    query = (sa.select(TrainingClass).where(
+        TrainingClass.unit_id == unit_id, TrainingClass.status != "cancelled",
+        TrainingClass.start_date <= date(year, 12, 31), TrainingClass.end_date >= date(year, 1, 1),
+        ~sa.exists(observed)).options(selectinload(TrainingClass.programme)).order_by(TrainingClass.start_date))
+    return list(db.session.scalars(query))
+
+
+def rubrics_for(unit_id: int) -> list[Rubric]:
+    """The shipped templates and the unit's own rubrics."""
+    query = (sa.select(Rubric).where(sa.or_(Rubric.unit_id == unit_id, Rubric.unit_id.is_(None)))
+             .options(selectinload(Rubric.versions)).order_by(Rubric.unit_id.is_(None), Rubric.name))
+    return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class ProgressPoint:
+    date: date
+    kind: str
+    percent: Decimal
+    observation_id: int
+
+
+def progress_points(lecturer_id: int) -> list[ProgressPoint]:
+    """Finalised results of a lecturer over time (amended values where amended)."""
+    query = (sa.select(Observation).where(Observation.lecturer_id == lecturer_id,
+                                          Observation.state == ObservationState.FINALIZED)
+             .options(selectinload(Observation.amendments)).order_by(Observation.date, Observation.id))
+    return [ProgressPoint(o.date, o.kind, o.summary()["percent"], o.id) for o in db.session.scalars(query)]

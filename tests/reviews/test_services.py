@@ -1,0 +1,234 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from accounts.enums import Role
+from core.errors import DomainError
+from core.extensions import db
+from core.models import AuditLog, utcnow
+from reviews import services
+from reviews.enums import ObservationState, SheetState
+from reviews.models import Observation, Sheet, SheetScore
+from tests import factories
+
+
+def _sheet(observation: Observation, user) -> Sheet:
+    return next(sheet for sheet in observation.sheets if sheet.observer_id == user.id)
+
+
+def test_planning_creates_one_draft_sheet_per_observer(world):
+    observation = factories.make_observation(world)
+
+    assert observation.state == ObservationState.PLANNED
+    assert sorted(s.observer_id for s in observation.sheets) == sorted([world.director.id, world.reviewer.id])
+    assert {s.state for s in observation.sheets} == {SheetState.DRAFT}
+    assert observation.chair_id == world.director.id
+
+
+def test_nobody_observes_their_own_lesson(world):
+    reviewer_lecturer = factories.make_lecturer(world.unit, full_name="Phạm Thị Lan", user=world.reviewer)
+
+    with pytest.raises(DomainError) as error:
+        factories.make_observation(world, lecturer=reviewer_lecturer)
+
+    assert error.value.field == "observer_ids"
+
+
+def test_a_declared_conflict_blocks_the_assignment(world):
+    services.declare_conflict(unit=world.unit, observer=world.reviewer, lecturer=world.colleague, kind="relative",
+                              note="Anh em ruột", actor=world.reviewer, now=utcnow())
+
+    with pytest.raises(DomainError) as error:
+        factories.make_observation(world)
+
+    assert (error.value.field, world.reviewer.full_name in str(error.value.message)) == ("observer_ids", True)
+
+
+def test_observers_must_be_reviewers_of_the_unit(world):
+    with pytest.raises(DomainError):
+        factories.make_observation(world, observers=[world.secretary])
+    with pytest.raises(DomainError):
+        factories.make_observation(world, observers=[world.sibling_director])
+
+
+def test_draft_rubric_versions_cannot_be_used(world):
+    from reviews.rubrics import RubricVersion
+
+    draft = RubricVersion(rubric_id=factories.shipped_version().rubric_id, number=99, state="draft")
+    db.session.add(draft)
+    db.session.flush()
+
+    with pytest.raises(DomainError):
+        factories.make_observation(world, version=draft)
+
+
+def test_saving_a_draft_validates_each_score_and_starts_the_observation(world):
+    observation = factories.make_observation(world)
+    sheet = _sheet(observation, world.reviewer)
+
+    services.save_sheet(sheet, scores={"1.1": "1.75", "2.1": ""}, texts={"notes": "Mở bài tốt"},
+                        actor=world.reviewer, now=utcnow())
+
+    assert sheet.score_map() == {"1.1": Decimal("1.75")}
+    assert (sheet.notes, sheet.total, observation.state) == ("Mở bài tốt", Decimal("1.75"),
+                                                             ObservationState.IN_PROGRESS)
+
+
+@pytest.mark.parametrize("value", ["2.1", "-1", "abc", "1.3"])
+def test_invalid_scores_are_refused_and_nothing_changes(world, value):
+    observation = factories.make_observation(world)
+    sheet = _sheet(observation, world.reviewer)
+
+    with pytest.raises(DomainError) as error:
+        services.save_sheet(sheet, scores={"1.1": value}, texts={}, actor=world.reviewer, now=utcnow())
+
+    assert (error.value.field, sheet.scores) == ("scores", [])
+
+
+def test_only_the_observer_edits_their_sheet(world):
+    sheet = _sheet(factories.make_observation(world), world.reviewer)
+
+    with pytest.raises(DomainError) as error:
+        services.save_sheet(sheet, scores={}, texts={"notes": "x"}, actor=world.director, now=utcnow())
+
+    assert error.value.status == 403
+
+
+def test_a_stale_save_is_a_409(world):
+    sheet = _sheet(factories.make_observation(world), world.reviewer)
+    opened = sheet.version
+    services.save_sheet(sheet, scores={"1.1": "1"}, texts={}, actor=world.reviewer, now=utcnow(),
+                        expected_version=opened)
+
+    with pytest.raises(DomainError) as error:
+        services.save_sheet(sheet, scores={"1.1": "2"}, texts={}, actor=world.reviewer, now=utcnow(),
+                            expected_version=opened)
+
+    assert (error.value.status, sheet.score_map()) == (409, {"1.1": Decimal("1")})
+
+
+def test_submitting_needs_every_score_and_then_locks(world):
+    sheet = _sheet(factories.make_observation(world), world.reviewer)
+    services.save_sheet(sheet, scores={"1.1": "2"}, texts={}, actor=world.reviewer, now=utcnow())
+
+    with pytest.raises(DomainError):
+        services.submit_sheet(sheet, actor=world.reviewer, now=utcnow())
+    factories.submit(sheet, factories.full_scores(sheet.observation.rubric_version, "1.5"), world.reviewer)
+
+    assert (sheet.state, sheet.total, sheet.rating) == (SheetState.SUBMITTED, Decimal("15.00"), "good")
+    with pytest.raises(DomainError) as error:
+        services.save_sheet(sheet, scores={"1.1": "1"}, texts={}, actor=world.reviewer, now=utcnow())
+    assert error.value.status == 409
+
+
+def test_double_submit_is_harmless(world):
+    sheet = _sheet(factories.make_observation(world), world.reviewer)
+    factories.submit(sheet, factories.full_scores(sheet.observation.rubric_version), world.reviewer)
+    submitted_at = sheet.submitted_at
+
+    services.submit_sheet(sheet, actor=world.reviewer, now=utcnow())
+
+    actions = db.session.scalars(sa.select(AuditLog.action).where(AuditLog.action == "sheet_submitted"))
+    assert (sheet.submitted_at, len(list(actions))) == (submitted_at, 1)
+
+
+def test_finalising_consolidates_the_submitted_sheets_only(world):
+    observation = factories.make_observation(world)
+    version = observation.rubric_version
+    factories.submit(_sheet(observation, world.reviewer), factories.full_scores(version, "1"), world.reviewer)
+    factories.submit(_sheet(observation, world.director), factories.full_scores(version), world.director)
+
+    services.finalize_observation(observation, debrief="Rút kinh nghiệm", action_points="Cập nhật Nghị quyết",
+                                  actor=world.director, now=utcnow())
+
+    per_criterion = {score.criterion.code: score.value for score in observation.scores}
+    assert observation.state == ObservationState.FINALIZED
+    assert per_criterion["1.1"] == Decimal("1.50")
+    assert (observation.total, observation.sheet_count, observation.rating) == (Decimal("15.50"), 2, "good")
+    assert observation.disagreement is True  # totals 11 and 20 differ by more than 15 % of 20
+
+
+def test_finalising_without_a_submitted_sheet_is_refused(world):
+    observation = factories.make_observation(world)
+
+    with pytest.raises(DomainError) as error:
+        services.finalize_observation(observation, debrief="", action_points="", actor=world.director,
+                                      now=utcnow())
+
+    assert error.value.status == 409
+
+
+def test_a_critical_zero_makes_the_result_unsatisfactory(world):
+    observation = factories.make_observation(world, observers=[world.reviewer])
+    scores = factories.full_scores(observation.rubric_version)
+    scores["2.1"] = "0"
+    factories.submit(observation.sheets[0], scores, world.reviewer)
+
+    services.finalize_observation(observation, debrief="", action_points="", actor=world.director, now=utcnow())
+
+    assert (observation.total, observation.rating) == (Decimal("18.00"), "unsatisfactory")
+
+
+def _finalized(world) -> Observation:
+    observation = factories.make_observation(world, observers=[world.reviewer])
+    factories.submit(observation.sheets[0], factories.full_scores(observation.rubric_version, "1.5"),
+                     world.reviewer)
+    return services.finalize_observation(observation, debrief="", action_points="Đọc thêm Văn kiện",
+                                         actor=world.director, now=utcnow())
+
+
+def test_an_amendment_needs_a_reason_and_keeps_the_old_values(world):
+    observation = _finalized(world)
+
+    with pytest.raises(DomainError):
+        services.amend_observation(observation, reason=" ", scores=None, action_points=None, actor=world.director,
+                                   now=utcnow())
+    amendment = services.amend_observation(observation, reason="Nhầm điểm tiêu chí 5.1", scores={"5.1": "3"},
+                                           action_points=None, actor=world.director, now=utcnow())
+
+    assert (amendment.before["total"], amendment.after["total"]) == ("15.00", "16.50")
+    assert observation.result()["total"] == Decimal("16.50")
+    assert observation.total == Decimal("15.00")
+
+
+def test_finalised_observations_are_locked_in_the_database(world):
+    observation = _finalized(world)
+
+    with pytest.raises(sa.exc.DatabaseError), db.session.begin_nested():
+        db.session.execute(sa.update(Observation).where(Observation.id == observation.id).values(total=20))
+
+
+def test_submitted_sheets_and_their_scores_are_locked_in_the_database(world):
+    observation = _finalized(world)
+    sheet = observation.sheets[0]
+
+    with pytest.raises(sa.exc.DatabaseError), db.session.begin_nested():
+        db.session.execute(sa.update(SheetScore).where(SheetScore.sheet_id == sheet.id).values(value=0))
+    with pytest.raises(sa.exc.DatabaseError), db.session.begin_nested():
+        db.session.execute(sa.update(Sheet).where(Sheet.id == sheet.id).values(total=0))
+
+
+def test_a_used_rubric_version_is_frozen_in_the_database(world):
+    from reviews.rubrics import Criterion
+
+    observation = factories.make_observation(world)
+
+    with pytest.raises(sa.exc.DatabaseError), db.session.begin_nested():
+        db.session.execute(sa.update(Criterion).where(Criterion.version_id == observation.rubric_version_id)
+                           .values(max_points=5))
+
+
+def test_the_lecturer_responds_once_to_a_final_result(world):
+    lecturer_user = factories.make_user((world.unit, Role.LECTURER), username="an")
+    world.colleague.user_id = lecturer_user.id
+    observation = _finalized(world)
+
+    services.respond(observation, kind="disagree", text="Tôi đề nghị xem lại tiêu chí 2.3", actor=lecturer_user,
+                     now=utcnow())
+
+    assert observation.response.kind == "disagree"
+    with pytest.raises(DomainError):
+        services.respond(observation, kind="acknowledge", text="", actor=lecturer_user, now=utcnow())
