@@ -68,6 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     from core.views import bp as core_bp
     from lecturers import api as lecturers_api  # noqa: F401
     from lecturers.views import bp as lecturers_bp
+    from reviews import api as reviews_api  # noqa: F401
     from reviews.views import bp as reviews_bp
 
     for blueprint in (core_bp, accounts_bp, admin_bp, lecturers_bp, reviews_bp, api_bp):
@@ -81,8 +82,10 @@ def _register_cli(app: Flask) -> None:
     from core.cli import register as register_core_cli
     from demo.cli import register as register_demo_cli
     from lecturers.cli import register as register_lecturers_cli
+    from reviews.cli import register as register_reviews_cli
 
-    for register in (register_core_cli, register_accounts_cli, register_lecturers_cli, register_demo_cli):
+    for register in (register_core_cli, register_accounts_cli, register_lecturers_cli, register_reviews_cli,
+                     register_demo_cli):
         register(app)
 
 

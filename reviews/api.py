@@ -1,0 +1,1 @@
+"""API: rubrics, observations, scoresheets, progress (routes are added on core.api.bp)."""
