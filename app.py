@@ -41,6 +41,11 @@ def _finish_config(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "lectern.db")
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
+    # A file up to MAX_UPLOAD_BYTES must reach the form (and be refused there with the rest of the
+    # form kept), so the request limit leaves room for the other fields.
+    request_limit = app.config["MAX_UPLOAD_BYTES"] + 5 * 1024 * 1024
+    if (app.config.get("MAX_CONTENT_LENGTH") or 0) < request_limit:
+        app.config["MAX_CONTENT_LENGTH"] = request_limit
     key = app.config.get("SECRET_KEY") or ""
     if len(key) < 32 and not app.config.get("DEMO_MODE"):
         raise RuntimeError("SECRET_KEY must be set to at least 32 characters outside demo and test mode.")
@@ -67,11 +72,15 @@ def _register_blueprints(app: Flask) -> None:
     from core.security import register_security
     from core.views import bp as core_bp
     from lecturers import api as lecturers_api  # noqa: F401
+    from lecturers import plans_api  # noqa: F401
     from lecturers.views import bp as lecturers_bp
+    from meetings import api as meetings_api  # noqa: F401
+    from meetings.views import bp as meetings_bp
     from reviews import api as reviews_api  # noqa: F401
+    from reviews import practice_api  # noqa: F401
     from reviews.views import bp as reviews_bp
 
-    for blueprint in (core_bp, accounts_bp, admin_bp, lecturers_bp, reviews_bp, api_bp):
+    for blueprint in (core_bp, accounts_bp, admin_bp, lecturers_bp, reviews_bp, meetings_bp, api_bp):
         app.register_blueprint(blueprint)
     register_security(app)
     register_error_handlers(app)
@@ -92,6 +101,7 @@ def _register_cli(app: Flask) -> None:
 def _register_jinja(app: Flask) -> None:
     import accounts.permissions  # noqa: F401  (registers the predicates templates call with can())
     import lecturers.permissions  # noqa: F401
+    import meetings.permissions  # noqa: F401
     import reviews.permissions  # noqa: F401
     from core.i18n import register_filters
     from core.permissions import can

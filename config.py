@@ -29,7 +29,8 @@ class Config:
     SESSION_COOKIE_NAME = "__Host-session" if SESSION_COOKIE_SECURE else "lectern_session"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)  # idle lifetime (cookie re-signed each request)
     SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
-    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # one attached document (lesson plans); see core/uploads.py
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # the whole request; kept above MAX_UPLOAD_BYTES by create_app
     MAX_FORM_PARTS = 500
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a long lesson must not expire the scoresheet's token

@@ -63,6 +63,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     session_token = None  # str | None
     active_unit = None  # Unit | None
 
+    # One object per row within a session (SQLAlchemy's identity map), so identity is equality.
+    # UserMixin's own __eq__ compares login-session tokens, which made `user in observers` lie.
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 

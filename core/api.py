@@ -25,7 +25,11 @@ _SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["error"],
         "properties": {"error": {"type": "object", "required": ["code", "message"],
-                                 "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}},
+                                 "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                                                "details": {"type": "object",
+                                                            "description": "Per-item reasons, e.g. criterion code "
+                                                                           "→ why its score was refused",
+                                                            "additionalProperties": {"type": "string"}}}}},
     },
 }
 

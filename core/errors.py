@@ -5,6 +5,7 @@ from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from core.extensions import db
@@ -59,8 +60,12 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def json_error(status: int, message: str, code: str | None = None):
-    response = jsonify({"error": {"code": code or _CODES.get(status, "error"), "message": str(message)}})
+def json_error(status: int, message: str, code: str | None = None, details: dict[str, str] | None = None):
+    """``{"error": {"code", "message"}}``, with ``details`` (e.g. criterion code → reason) when given."""
+    error = {"code": code or _CODES.get(status, "error"), "message": str(message)}
+    if details:
+        error["details"] = {str(key): str(value) for key, value in details.items()}
+    response = jsonify({"error": error})
     response.status_code = status
     return response
 
@@ -83,8 +88,14 @@ def register_error_handlers(app: Flask) -> None:
     def domain_error(error: DomainError):
         db.session.rollback()
         if wants_json():
-            return json_error(error.status, error.message, error.code)
+            return json_error(error.status, error.message, error.code, error.details)
         return _render(error.status, str(error.message))
+
+    @app.errorhandler(StaleDataError)
+    def concurrent_change(error: StaleDataError):
+        """Two requests changed the same record at once; the later one is told, not failed."""
+        db.session.rollback()
+        return _render(409)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -16,7 +16,8 @@ demo = AppGroup("demo", help="Demo data (demo mode only).")
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database has data.")
 @click.option("--seed", default=2026, show_default=True)
 def demo_load(if_empty: bool, seed: int) -> None:
-    """Load the demo province, units, lecturers, classes and accounts into an empty database."""
+    """Load the demo province, units, lecturers, classes, accounts and observed lessons into an
+    empty database."""
     if not current_app.config.get("DEMO_MODE"):
         raise click.ClickException("Demo data has well-known passwords; it loads only with LECTERN_ENV=demo.")
     if not database_is_empty():
@@ -26,8 +27,8 @@ def demo_load(if_empty: bool, seed: int) -> None:
         raise click.ClickException("The database is not empty.")
     load_demo(now=utcnow(), seed=seed)
     db.session.commit()
-    click.echo("Demo data loaded. Accounts: admin, director, reviewer, reviewer2, lecturer, secretary, "
-               "overseer, director2 — password lectern-demo.")
+    click.echo("Demo data loaded. Accounts: admin, director, reviewer, reviewer2, reviewer3, lecturer, secretary, "
+               "overseer, director2, reviewer4, reviewer5, reviewer6 — password lectern-demo.")
 
 
 def register(app: Flask) -> None:

@@ -1,5 +1,7 @@
 """Builds the demo data set: one province, two units, about 25 lecturers, programmes,
-classes and teaching sessions, and one demo account per role (password ``lectern-demo``)."""
+classes and teaching sessions, one demo account per role (password ``lectern-demo``), and a
+year of observed lessons made through the review services, so every rule and the audit log
+hold for them as for real ones."""
 from __future__ import annotations
 
 import random
@@ -13,6 +15,8 @@ from accounts.models import Province, Unit, User
 from core.extensions import db
 from demo.content import (ADJUNCT_POSITIONS, FAMILY_NAMES, FEMALE_GIVEN, FEMALE_MIDDLE, HOME_BODIES, MALE_GIVEN,
                           MALE_MIDDLE, PLACES, TOPICS)
+from demo.meetings import load_meetings
+from demo.observations import EXTRA_REVIEWERS, ObservedLessons
 from lecturers import services as lecturer_services
 from lecturers.enums import ClassStatus, Degree, Gender, LecturerKind, TheoryLevel, WorkloadRole
 from lecturers.models import Lecturer, Programme, TeachingSession, Topic, TrainingClass
@@ -31,6 +35,7 @@ class DemoBuilder:
         self.random = random.Random(seed)
         self.used_names: set[str] = set()
         self.admin: User | None = None
+        self.accounts: dict[str, User] = {}
 
     def build(self) -> None:
         province = account_services.create_province(name="Tỉnh Nghệ An", actor=_System(), now=self.now)
@@ -50,6 +55,9 @@ class DemoBuilder:
         for unit, lecturers in ((centre, centre_lecturers), (faculty, faculty_lecturers)):
             self._classes(unit, lecturers)
         db.session.flush()
+        self._observations({centre: centre_lecturers, faculty: faculty_lecturers})
+        load_meetings(unit=centre, lecturers=centre_lecturers, secretary=self.accounts["secretary"],
+                      director=self.accounts["director"], now=self.now, rng=self.random)
 
     # -- units and people ------------------------------------------------------------------
     def _unit(self, province: Province, name: str, kind: UnitKind) -> Unit:
@@ -68,9 +76,11 @@ class DemoBuilder:
         db.session.flush()
 
     def _user(self, username: str, full_name: str, grants: list[tuple[Unit, Role]]) -> User:
-        return account_services.create_user(username=username, full_name=full_name, password=DEMO_PASSWORD,
+        user = account_services.create_user(username=username, full_name=full_name, password=DEMO_PASSWORD,
                                             grants=[(unit.id, role) for unit, role in grants],
                                             actor=self.admin, now=self.now)
+        self.accounts[username] = user
+        return user
 
     def _link(self, username: str, full_name: str | None, lecturer: Lecturer,
               grants: list[tuple[Unit, Role]]) -> User:
@@ -140,6 +150,16 @@ class DemoBuilder:
                                                lecturer_id=self.random.choice(teachers).id,
                                                date=begin + timedelta(days=offset), periods=topic.periods))
         db.session.flush()
+
+    # -- observed lessons ----------------------------------------------------------------
+    def _observations(self, staff: dict[Unit, list[Lecturer]]) -> None:
+        """A few more reviewer accounts, then a year of observed lessons through the review
+        services (see demo/observations.py)."""
+        units = list(staff)
+        for username, unit_index, lecturer_index in EXTRA_REVIEWERS:
+            unit = units[unit_index]
+            self._link(username, None, staff[unit][lecturer_index], [(unit, Role.REVIEWER), (unit, Role.LECTURER)])
+        ObservedLessons(self).build(staff)
 
 
 class _System:

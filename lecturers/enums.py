@@ -44,6 +44,46 @@ class ClassStatus(LabelledEnum):
     CANCELLED = "cancelled", _l("Cancelled")
 
 
+class PlanState(LabelledEnum):
+    """The state of one version of a lesson plan; a plan's state is its latest version's."""
+
+    DRAFT = "draft", _l("Draft")
+    SUBMITTED = "submitted", _l("Submitted for review")
+    CHANGES_REQUESTED = "changes_requested", _l("Changes requested")
+    APPROVED = "approved", _l("Approved")
+    SUPERSEDED = "superseded", _l("Superseded")
+
+
+# draft → submitted → approved | changes_requested; a new version is a new draft, and
+# approving it supersedes the version approved before. Nothing else moves.
+PLAN_TRANSITIONS = {
+    PlanState.DRAFT: {PlanState.SUBMITTED},
+    PlanState.SUBMITTED: {PlanState.APPROVED, PlanState.CHANGES_REQUESTED},
+    PlanState.CHANGES_REQUESTED: set(),
+    PlanState.APPROVED: {PlanState.SUPERSEDED},
+    PlanState.SUPERSEDED: set(),
+}
+# A new version may be started from these (its draft copies the latest version).
+REVISABLE_STATES = frozenset({PlanState.CHANGES_REQUESTED, PlanState.APPROVED})
+
+
+class PlanSection(LabelledEnum):
+    """What a reviewer's comment is about."""
+
+    GENERAL = "general", _l("General")
+    AIMS = "aims", _l("Aims")
+    OUTLINE = "outline", _l("Content outline and time")
+    METHODS = "methods", _l("Teaching methods")
+    AIDS = "aids", _l("Teaching aids")
+    READINGS = "readings", _l("Readings")
+    FILE = "file", _l("Attached file")
+
+
+class PlanDecision(LabelledEnum):
+    APPROVE = "approve", _l("Approve")
+    REQUEST_CHANGES = "request_changes", _l("Request changes")
+
+
 # The standard programmes every unit starts with (SPEC §2; reference/domain-notes.md §6).
 STANDARD_PROGRAMMES = [
     ("NTD", "Bồi dưỡng nhận thức về Đảng", "Party awareness course"),

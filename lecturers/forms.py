@@ -2,14 +2,17 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectChoice, SelectField,
-                     SelectMultipleField, StringField)
+                     SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from core import uploads
 from core.forms import BaseForm
-from lecturers.enums import ClassStatus, Degree, Gender, LecturerKind, TheoryLevel, WorkloadRole
+from lecturers import lesson_plans
+from lecturers.enums import ClassStatus, Degree, Gender, LecturerKind, PlanSection, TheoryLevel, WorkloadRole
 
 
 def _blank(choices):
@@ -96,3 +99,80 @@ class RosterImportForm(BaseForm):
     def validate_file(self, field) -> None:
         if not field.data and not self.token.data:
             raise ValidationError(_l("Choose the .xlsx file to import."))
+
+
+def _text_area(label, description=None, max_length: int = lesson_plans.MAX_TEXT, rows: int = 5):
+    return TextAreaField(label, validators=[Optional(), Length(max=max_length)], description=description,
+                         render_kw={"rows": rows})
+
+
+class PlanForm(BaseForm):
+    """The structured fields of a lesson plan's draft, and its file."""
+
+    title = StringField(_l("Plan title"), validators=[DataRequired(), Length(max=lesson_plans.MAX_TITLE)])
+    audience = StringField(_l("Intended audience"), validators=[Optional(), Length(max=lesson_plans.MAX_AUDIENCE)],
+                           description=_l("Who the learners are and what they already know, for example: "
+                                          "quần chúng ưu tú, đối tượng kết nạp Đảng."))
+    duration_periods = IntegerField(_l("Duration (periods)"), validators=[Optional(), NumberRange(1, 60)],
+                                    description=_l("In periods (tiết) of 45 minutes."))
+    aims_knowledge = _text_area(_l("Aims: knowledge"))
+    aims_skills = _text_area(_l("Aims: skills"))
+    aims_attitude = _text_area(_l("Aims: attitude"))
+    outline = _text_area(_l("Content outline and time split"),
+                         _l("One part per line; end a line with its minutes to show the time split, for example: "
+                            "“I. Bản chất của Đảng — 40 phút”."))
+    methods = _text_area(_l("Teaching methods"))
+    aids = _text_area(_l("Teaching aids"))
+    readings = _text_area(_l("Readings"), _l("Required and further readings, one per line."))
+    file = FileField(_l("Lesson plan file"), render_kw={"accept": uploads.ACCEPT})
+    version = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        megabytes = current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
+        self.file.description = _l("A .docx, .pdf or .pptx file of at most %(size)s MB. Documents with macros "
+                                   "are refused.", size=megabytes)
+
+    def values(self) -> dict:
+        return {name: self[name].data for name in lesson_plans.PLAN_FIELDS}
+
+
+def _id_or_none(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class NewPlanForm(PlanForm):
+    programme_id = SelectField(_l("Programme"), choices=[], coerce=_id_or_none)
+    topic_id = SelectField(_l("Topic"), choices=[], coerce=_id_or_none,
+                           description=_l("Teaching sessions of this topic count as prepared once the plan is "
+                                          "approved."))
+
+
+class PlanReviewForm(BaseForm):
+    """A reviewer's comments on a version under review (each optional), and the decision."""
+
+    general = _text_area(PlanSection.GENERAL.label, max_length=lesson_plans.MAX_COMMENT, rows=3)
+    aims = _text_area(PlanSection.AIMS.label, max_length=lesson_plans.MAX_COMMENT, rows=3)
+    outline = _text_area(PlanSection.OUTLINE.label, max_length=lesson_plans.MAX_COMMENT, rows=3)
+    methods = _text_area(PlanSection.METHODS.label, max_length=lesson_plans.MAX_COMMENT, rows=3)
+    aids = _text_area(PlanSection.AIDS.label, max_length=lesson_plans.MAX_COMMENT, rows=3)
+    readings = _text_area(PlanSection.READINGS.label, max_length=lesson_plans.MAX_COMMENT, rows=3)
+    file = _text_area(PlanSection.FILE.label, max_length=lesson_plans.MAX_COMMENT, rows=3)
+    approve = SubmitField(_l("Approve"))
+    request_changes = SubmitField(_l("Request changes"))
+    comment_only = SubmitField(_l("Send comments only"))
+
+    def comments(self) -> dict[str, str]:
+        return {section.value: self[section.value].data or "" for section in PlanSection}
+
+    def decision(self) -> str | None:
+        """``approve``, ``request_changes``, or None for comments only."""
+        return next((name for name in ("approve", "request_changes") if self[name].data), None)
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not (self.approve.data or self.request_changes.data or self.comment_only.data):
+            self.form_errors.append(_l("Choose what to do: approve, request changes or send comments."))
+            return False
+        return True

@@ -1,16 +1,17 @@
-"""Lecturer profiles, programmes and topics, classes and teaching sessions."""
+"""Lecturer profiles, programmes and topics, classes and teaching sessions, lesson plans."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Unit, User
 from core.extensions import db
-from core.models import TimestampMixin
+from core.models import TimestampMixin, utcnow
+from core.uploads import StoredFile
 from core.vietnamese import fold, name_sort_key
-from lecturers.enums import ClassStatus, Degree, Gender, LecturerKind, TheoryLevel, WorkloadRole
+from lecturers.enums import ClassStatus, Degree, Gender, LecturerKind, PlanSection, PlanState, TheoryLevel, WorkloadRole
 
 lecturer_topic = sa.Table(
     "lecturer_topic",
@@ -151,3 +152,131 @@ class TeachingSession(TimestampMixin, db.Model):
     @property
     def unit_id(self) -> int:
         return self.training_class.unit_id
+
+
+class LessonPlan(TimestampMixin, db.Model):
+    """A lecturer's lesson plan (giáo án) for a topic: a series of versions, all kept.
+
+    Its state is its latest version's. Unit, lecturer, programme and topic are fixed when the
+    plan is created: a plan for another topic is another plan."""
+
+    __tablename__ = "lesson_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    lecturer_id: Mapped[int] = mapped_column(sa.ForeignKey("lecturer.id"), index=True)
+    programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programme.id"), index=True)
+    topic_id: Mapped[int | None] = mapped_column(sa.ForeignKey("topic.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+
+    unit: Mapped[Unit] = relationship()
+    lecturer: Mapped[Lecturer] = relationship()
+    programme: Mapped[Programme | None] = relationship()
+    topic: Mapped[Topic | None] = relationship()
+    versions: Mapped[list[LessonPlanVersion]] = relationship(back_populates="plan", order_by="LessonPlanVersion.number")
+
+    @property
+    def latest(self) -> LessonPlanVersion:
+        return self.versions[-1]
+
+    @property
+    def state(self) -> str:
+        return self.latest.state
+
+    @property
+    def state_enum(self) -> PlanState:
+        return PlanState(self.state)
+
+    @property
+    def approved_version(self) -> LessonPlanVersion | None:
+        return next((version for version in self.versions if version.state == PlanState.APPROVED), None)
+
+    @property
+    def was_submitted(self) -> bool:
+        """Whether reviewers have ever been given a version (drafts are the lecturer's own)."""
+        return any(version.state != PlanState.DRAFT for version in self.versions)
+
+    def version(self, number: int) -> LessonPlanVersion | None:
+        return next((version for version in self.versions if version.number == number), None)
+
+
+class LessonPlanVersion(TimestampMixin, db.Model):
+    """One version of a lesson plan: the structured fields and the attached file.
+
+    Only a draft changes. Once submitted, the content is fixed — in the database too (see
+    migration 0003): only the state moves on, along ``lecturers.enums.PLAN_TRANSITIONS``."""
+
+    __tablename__ = "lesson_plan_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("lesson_plan.id"), index=True)
+    number: Mapped[int]
+    state: Mapped[str] = mapped_column(sa.String(24), default=PlanState.DRAFT, index=True)
+    audience: Mapped[str] = mapped_column(sa.String(300), default="")
+    duration_periods: Mapped[int | None]
+    aims_knowledge: Mapped[str] = mapped_column(sa.Text, default="")
+    aims_skills: Mapped[str] = mapped_column(sa.Text, default="")
+    aims_attitude: Mapped[str] = mapped_column(sa.Text, default="")
+    outline: Mapped[str] = mapped_column(sa.Text, default="")
+    methods: Mapped[str] = mapped_column(sa.Text, default="")
+    aids: Mapped[str] = mapped_column(sa.Text, default="")
+    readings: Mapped[str] = mapped_column(sa.Text, default="")
+    file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    submitted_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    plan: Mapped[LessonPlan] = relationship(back_populates="versions")
+    file: Mapped[StoredFile | None] = relationship()
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    comments: Mapped[list[PlanComment]] = relationship(back_populates="plan_version", order_by="PlanComment.id")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        sa.UniqueConstraint("plan_id", "number"),
+        sa.CheckConstraint("duration_periods IS NULL OR (duration_periods > 0 AND duration_periods <= 60)",
+                           name="duration_range"),
+        # At most one approved version, and at most one version in the works, per plan.
+        sa.Index("uq_lesson_plan_version_approved", "plan_id", unique=True,
+                 sqlite_where=sa.text("state = 'approved'"), postgresql_where=sa.text("state = 'approved'")),
+        sa.Index("uq_lesson_plan_version_open", "plan_id", unique=True,
+                 sqlite_where=sa.text("state IN ('draft', 'submitted')"),
+                 postgresql_where=sa.text("state IN ('draft', 'submitted')")),
+    )
+
+    @property
+    def state_enum(self) -> PlanState:
+        return PlanState(self.state)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == PlanState.DRAFT
+
+    def comments_by_section(self) -> dict[PlanSection, list[PlanComment]]:
+        grouped: dict[PlanSection, list[PlanComment]] = {}
+        for comment in self.comments:
+            grouped.setdefault(PlanSection(comment.section), []).append(comment)
+        return {section: grouped[section] for section in PlanSection if section in grouped}
+
+
+class PlanComment(db.Model):
+    """A reviewer's comment on one version, on the whole plan or on one section. Comments are
+    never changed or deleted (the database refuses it)."""
+
+    __tablename__ = "plan_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("lesson_plan_version.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    section: Mapped[str] = mapped_column(sa.String(16), default=PlanSection.GENERAL)
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    plan_version: Mapped[LessonPlanVersion] = relationship(back_populates="comments")
+    author: Mapped[User] = relationship()
+
+    @property
+    def section_enum(self) -> PlanSection:
+        return PlanSection(self.section)

@@ -1,4 +1,5 @@
-"""Reads: lecturer lists in Vietnamese order, classes, sessions and yearly workload."""
+"""Reads: lecturer lists in Vietnamese order, classes, sessions, yearly workload, lesson plans
+and the teaching sessions whose lecturer has no approved plan for the topic."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,8 +11,8 @@ from sqlalchemy.orm import selectinload
 from accounts.models import Unit, User
 from core.extensions import db
 from core.vietnamese import fold
-from lecturers.enums import WorkloadRole
-from lecturers.models import Lecturer, Programme, TeachingSession, Topic, TrainingClass
+from lecturers.enums import ClassStatus, PlanState, WorkloadRole
+from lecturers.models import Lecturer, LessonPlan, LessonPlanVersion, Programme, TeachingSession, Topic, TrainingClass
 
 
 def lecturer_query(unit_id: int, *, search: str = "", kind: str | None = None, include_inactive: bool = False):
@@ -114,3 +115,81 @@ def workload(unit: Unit, year: int) -> list[WorkloadRow]:
     hours = yearly_hours(unit.id, year)
     return [WorkloadRow(lecturer, hours.get(lecturer.id, 0), norm_for(unit, lecturer.workload_role))
             for lecturer in active_lecturers(unit.id)]
+
+
+# --- Lesson plans ---------------------------------------------------------------------------------
+
+def _plan_options():
+    return (selectinload(LessonPlan.versions), selectinload(LessonPlan.topic), selectinload(LessonPlan.programme),
+            selectinload(LessonPlan.lecturer))
+
+
+def plan_query(*, unit_id: int | None = None, lecturer_id: int | None = None, submitted_only: bool = False):
+    """Plans of a unit and/or a lecturer, most recently changed first. ``submitted_only``
+    leaves out plans whose versions are all drafts (what reviewers may see)."""
+    query = sa.select(LessonPlan).options(*_plan_options())
+    if unit_id is not None:
+        query = query.where(LessonPlan.unit_id == unit_id)
+    if lecturer_id is not None:
+        query = query.where(LessonPlan.lecturer_id == lecturer_id)
+    if submitted_only:
+        query = query.where(LessonPlan.versions.any(LessonPlanVersion.state != PlanState.DRAFT))
+    return query.order_by(LessonPlan.updated_at.desc(), LessonPlan.id.desc())
+
+
+def visible_plan_query(unit_id: int, *, own_lecturer_id: int | None, staff: bool):
+    """A unit's plans someone may see: their own (``own_lecturer_id``), and with ``staff``
+    (director, reviewer, overseer) every plan that has been submitted."""
+    query = plan_query(unit_id=unit_id)
+    seen = [LessonPlan.lecturer_id == own_lecturer_id] if own_lecturer_id is not None else []
+    if staff:
+        seen.append(LessonPlan.versions.any(LessonPlanVersion.state != PlanState.DRAFT))
+    return query.where(sa.or_(*seen) if seen else sa.false())
+
+
+def lecturer_plans(lecturer_id: int, *, submitted_only: bool = False) -> list[LessonPlan]:
+    return list(db.session.scalars(plan_query(lecturer_id=lecturer_id, submitted_only=submitted_only)))
+
+
+def plan_queue(unit_id: int) -> list[LessonPlanVersion]:
+    """Versions waiting for review in a unit, oldest submission first."""
+    query = (sa.select(LessonPlanVersion).join(LessonPlan)
+             .where(LessonPlan.unit_id == unit_id, LessonPlanVersion.state == PlanState.SUBMITTED)
+             .options(selectinload(LessonPlanVersion.plan).options(*_plan_options()))
+             .order_by(LessonPlanVersion.submitted_at, LessonPlanVersion.id))
+    return list(db.session.scalars(query))
+
+
+def _has_approved_plan():
+    """SQL: the session's lecturer has an approved plan for the session's topic."""
+    return (sa.select(LessonPlanVersion.id).join(LessonPlan)
+            .where(LessonPlan.lecturer_id == TeachingSession.lecturer_id,
+                   LessonPlan.topic_id == TeachingSession.topic_id, LessonPlanVersion.state == PlanState.APPROVED)
+            .exists())
+
+
+def sessions_without_plan(sessions: list[TeachingSession]) -> set[int]:
+    """The ids of those ``sessions`` whose lecturer has no approved plan for the topic (one query)."""
+    if not sessions:
+        return set()
+    pairs = {(session.lecturer_id, session.topic_id) for session in sessions}
+    rows = db.session.execute(
+        sa.select(LessonPlan.lecturer_id, LessonPlan.topic_id).distinct().join(LessonPlanVersion)
+        .where(LessonPlan.lecturer_id.in_({lecturer for lecturer, _ in pairs}),
+               LessonPlan.topic_id.in_({topic for _, topic in pairs}),
+               LessonPlanVersion.state == PlanState.APPROVED))
+    covered = {(lecturer_id, topic_id) for lecturer_id, topic_id in rows}
+    return {session.id for session in sessions if (session.lecturer_id, session.topic_id) not in covered}
+
+
+def missing_plan_query(unit_id: int, *, since: date | None = None):
+    """Teaching sessions of a unit (from ``since`` on) whose lecturer has no approved plan for
+    the topic, in date order."""
+    query = (sa.select(TeachingSession).join(TrainingClass)
+             .where(TrainingClass.unit_id == unit_id, TrainingClass.status != ClassStatus.CANCELLED,
+                    ~_has_approved_plan())
+             .options(selectinload(TeachingSession.topic), selectinload(TeachingSession.lecturer),
+                      selectinload(TeachingSession.training_class)))
+    if since is not None:
+        query = query.where(TeachingSession.date >= since)
+    return query.order_by(TeachingSession.date, TeachingSession.id)

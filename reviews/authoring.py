@@ -13,8 +13,8 @@ from accounts.models import Unit, User
 from core.errors import DomainError
 from core.extensions import db
 from core.models import log_action
-from reviews.enums import Rating, RubricVersionState
-from reviews.models import Observation
+from reviews.enums import ConsolidationMethod, Rating, RubricVersionState
+from reviews.models import Observation, ReviewSettings
 from reviews.rubrics import Criterion, RatingBand, Rubric, RubricDomain, RubricVersion
 
 BAND_CODES = (Rating.EXCELLENT, Rating.GOOD, Rating.SATISFACTORY)
@@ -88,7 +88,7 @@ def save_domain(version: RubricVersion, domain: RubricDomain | None, *, values: 
     if any(d.code == code and d is not domain for d in version.domains):
         raise DomainError(_l("Another domain of this version has this code."), field="code")
     if domain is None:
-        domain = RubricDomain(position=len(version.domains))
+        domain = RubricDomain(position=_next_position(version.domains))
         version.domains.append(domain)
     domain.code, domain.title, domain.title_en = code, values["title"].strip(), values.get("title_en", "").strip()
     for criterion in domain.criteria:
@@ -110,8 +110,10 @@ def save_criterion(version: RubricVersion, criterion: Criterion | None, *, domai
     if step <= 0 or max_points <= 0 or max_points % step != 0:
         raise DomainError(_l("The maximum must be a positive whole number of steps."), field="max_points")
     if criterion is None:
-        criterion = Criterion(position=len(domain.criteria))
+        criterion = Criterion(position=_next_position(domain.criteria))
         version.criteria.append(criterion)
+    elif criterion.domain is not domain:  # moved: it goes last in its new domain
+        criterion.position = _next_position(domain.criteria)
     criterion.domain, criterion.domain_position = domain, domain.position
     criterion.code, criterion.title = code, values["title"].strip()
     criterion.title_en = values.get("title_en", "").strip()
@@ -122,10 +124,31 @@ def save_criterion(version: RubricVersion, criterion: Criterion | None, *, domai
     return criterion
 
 
+def _next_position(items: list[RubricDomain] | list[Criterion]) -> int:
+    """After the last one (positions may have gaps once something was removed)."""
+    return max((item.position for item in items), default=-1) + 1
+
+
 def delete_criterion(version: RubricVersion, criterion: Criterion) -> None:
     _draft(version)
+    domain = criterion.domain
     version.criteria.remove(criterion)
     db.session.delete(criterion)
+    db.session.flush()
+    db.session.expire(domain, ["criteria"])
+
+
+def delete_domain(version: RubricVersion, domain: RubricDomain) -> None:
+    """Remove an empty domain of a draft; the domains after it move up."""
+    _draft(version)
+    if domain.criteria:
+        raise DomainError(_l("Remove the criteria of this domain first."))
+    version.domains.remove(domain)
+    db.session.delete(domain)
+    for position, other in enumerate(version.domains):
+        other.position = position
+        for criterion in other.criteria:
+            criterion.domain_position = position
     db.session.flush()
 
 
@@ -180,3 +203,19 @@ def default_version(unit: Unit) -> RubricVersion | None:
                                                                         Rubric.unit_id.is_(None)))
     rubrics = sorted(db.session.scalars(query), key=lambda rubric: rubric.unit_id is None)
     return next((rubric.current_version for rubric in rubrics if rubric.current_version), None)
+
+
+def set_consolidation_method(*, unit: Unit, method: str, actor: User, now: datetime) -> ReviewSettings:
+    """How the unit consolidates an observation's sheets when there are five or more of them."""
+    if method not in {choice.value for choice in ConsolidationMethod}:
+        raise DomainError(_l("Choose one of the consolidation methods."), field="consolidation_method")
+    settings = db.session.get(ReviewSettings, unit.id)
+    if settings is None:
+        settings = ReviewSettings(unit_id=unit.id, consolidation_method=ConsolidationMethod.MEAN)
+        db.session.add(settings)
+    before = settings.consolidation_method
+    settings.consolidation_method = ConsolidationMethod(method)
+    db.session.flush()
+    log_action("consolidation_method", settings, actor_id=actor.id, unit_id=unit.id,
+               before={"method": before}, after={"method": settings.consolidation_method}, now=now)
+    return settings

@@ -56,3 +56,18 @@ class ConflictKind(LabelledEnum):
 class ResponseKind(LabelledEnum):
     ACKNOWLEDGE = "acknowledge", _l("I acknowledge the result")
     DISAGREE = "disagree", _l("I disagree")
+
+
+class PracticePurpose(LabelledEnum):
+    NEW_LECTURER = "new_lecturer", _l("A lecturer new to teaching")
+    NEW_TOPIC = "new_topic", _l("A topic new to the lecturer")
+    CONTEST = "contest", _l("Contest preparation")
+
+
+class PracticeVerdict(LabelledEnum):
+    READY = "ready", _l("Ready to teach")
+    AGAIN = "again", _l("Rehearse again")
+
+
+# The headings attendees comment under at a practice lecture (SPEC §3.7).
+PRACTICE_HEADINGS = ("content", "method", "demeanour", "slides", "timing")

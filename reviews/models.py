@@ -216,3 +216,41 @@ class ObservationResponse(db.Model):
 
 
 RATING_CODES = tuple(rating.value for rating in Rating)
+
+
+class PracticeLecture(db.Model):
+    """What a practice lecture (luyện giảng) adds to its observation: purpose, audience,
+    durations, the lecturer's self-assessment and the chair's verdict."""
+
+    observation_id: Mapped[int] = mapped_column(sa.ForeignKey("observation.id"), primary_key=True)
+    purpose: Mapped[str] = mapped_column(sa.String(16))
+    audience: Mapped[str] = mapped_column(sa.String(300), default="")
+    allowed_minutes: Mapped[int] = mapped_column(default=45)
+    actual_minutes: Mapped[int | None]
+    self_assessment: Mapped[str] = mapped_column(sa.Text, default="")
+    self_assessed_at: Mapped[datetime | None]
+    verdict: Mapped[str | None] = mapped_column(sa.String(16))
+    rehearse_by: Mapped[date | None]
+    follow_up_id: Mapped[int | None] = mapped_column(sa.ForeignKey("observation.id"))
+    previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("observation.id"))
+
+    observation: Mapped[Observation] = relationship(
+        foreign_keys=[observation_id], backref=sa.orm.backref("practice", uselist=False))
+
+
+class PracticeComment(db.Model):
+    """An attendee's comments at a practice lecture, under the five headings of SPEC §3.7."""
+
+    sheet_id: Mapped[int] = mapped_column(sa.ForeignKey("sheet.id", ondelete="CASCADE"), primary_key=True)
+    content: Mapped[str] = mapped_column(sa.Text, default="")
+    method: Mapped[str] = mapped_column(sa.Text, default="")
+    demeanour: Mapped[str] = mapped_column(sa.Text, default="")
+    slides: Mapped[str] = mapped_column(sa.Text, default="")
+    timing: Mapped[str] = mapped_column(sa.Text, default="")
+
+    sheet: Mapped[Sheet] = relationship(backref=sa.orm.backref("practice_comment", uselist=False,
+                                                               cascade="all, delete-orphan"))
+
+    def any_text(self) -> bool:
+        return any(getattr(self, heading).strip() for heading in ("content", "method", "demeanour", "slides",
+                                                                   "timing"))

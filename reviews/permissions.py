@@ -85,6 +85,12 @@ def can_manage_rubrics(user: User, unit: Unit) -> bool:
 
 
 @predicate
+def can_edit_rubric(user: User, rubric: Rubric) -> bool:
+    """A unit's own rubric, by its director; shipped templates are never edited (only copied)."""
+    return rubric.unit is not None and can_manage_rubrics(user, rubric.unit)
+
+
+@predicate
 def can_view_rubric(user: User, rubric: Rubric) -> bool:
     """Shipped templates are visible to everyone; a unit's rubrics to that unit's people."""
     return rubric.unit is None or bool(_roles(user, rubric.unit))
@@ -93,3 +99,19 @@ def can_view_rubric(user: User, rubric: Rubric) -> bool:
 @predicate
 def can_declare_conflict(user: User, unit: Unit) -> bool:
     return bool(_roles(user, unit) & {Role.DIRECTOR, Role.REVIEWER})
+
+
+@predicate
+def can_schedule_practice(user: User, lecturer) -> bool:
+    """The unit's directors and reviewers, and the lecturer for their own rehearsal."""
+    return lecturer.user_id == user.id or can_plan_observation(user, lecturer.unit)
+
+
+@predicate
+def can_self_assess(user: User, observation: Observation) -> bool:
+    return observation.practice is not None and not observation.is_finalized and _is_observed_lecturer(user, observation)
+
+
+@predicate
+def can_give_verdict(user: User, observation: Observation) -> bool:
+    return observation.practice is not None and can_finalize_observation(user, observation)

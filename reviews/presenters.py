@@ -16,11 +16,12 @@ class ObservationPage:
     own_sheet: Sheet | None
     sheets: list[Sheet]  # the sheets this viewer may read, own draft included
     scores: list[dict[str, Decimal]]  # one map of criterion code → score per sheet above
-    consolidation: scoring.Consolidation | None
+    consolidation: scoring.Consolidation | None  # provisional or final; None unless every submitted sheet is visible
     ranges: dict[str, Decimal] = field(default_factory=dict)  # max − min per criterion
     result_by_code: dict[str, Decimal] = field(default_factory=dict)
     domain_totals: dict[str, Decimal] = field(default_factory=dict)
     hidden_until_submitted: bool = False
+    has_submitted: bool = False  # some observer has submitted: the observation can be finalised
 
 
 def observation_page(observation: Observation, viewer: User) -> ObservationPage:
@@ -34,11 +35,17 @@ def observation_page(observation: Observation, viewer: User) -> ObservationPage:
         values = [m[criterion.code] for m in submitted if criterion.code in m]
         if values:
             ranges[criterion.code] = max(values) - min(values)
+    # The consolidation is a function of every submitted sheet, so it is shown only to a viewer
+    # who may read them all: an observer who has not submitted yet must not learn the others'
+    # scores from it (with one other sheet submitted, it would be that sheet's scores).
+    all_submitted = [s for s in observation.sheets if s.is_submitted]
+    sees_all_submitted = bool(all_submitted) and len(submitted) == len(all_submitted)
     page = ObservationPage(
         observation=observation, own_sheet=own, sheets=sheets, scores=scores,
-        consolidation=services.consolidate(observation) if sheets else None, ranges=ranges,
+        consolidation=services.consolidate(observation) if sees_all_submitted else None, ranges=ranges,
         hidden_until_submitted=bool(own and not own.is_submitted and not observation.is_finalized
-                                    and len(observation.sheets) > 1))
+                                    and len(observation.sheets) > 1),
+        has_submitted=bool(all_submitted))
     if observation.is_finalized:
         page.result_by_code = observation.result_by_code()
         page.domain_totals = scoring.per_domain(observation.rubric_version.spec(), page.result_by_code)

@@ -52,7 +52,7 @@ def observation_detail(observation_id: int) -> Observation | None:
     query = (sa.select(Observation).where(Observation.id == observation_id)
              .options(joinedload(Observation.lecturer).joinedload(Lecturer.unit),
                       joinedload(Observation.unit), joinedload(Observation.topic),
-                      joinedload(Observation.chair), joinedload(Observation.response),
+                      joinedload(Observation.chair), joinedload(Observation.response), joinedload(Observation.practice),
                       selectinload(Observation.amendments), selectinload(Observation.scores),
                       version.joinedload(RubricVersion.rubric),
                       version.selectinload(RubricVersion.domains).selectinload(RubricDomain.criteria),
@@ -105,4 +105,34 @@ def progress_points(lecturer_id: int) -> list[ProgressPoint]:
     query = (sa.select(Observation).where(Observation.lecturer_id == lecturer_id,
                                           Observation.state == ObservationState.FINALIZED)
              .options(selectinload(Observation.amendments)).order_by(Observation.date, Observation.id))
-    return [ProgressPoint(o.date, o.kind, o.summary()["percent"], o.id) for o in db.session.scalars(query)]
+    observations = db.session.scalars(query)
+    return [ProgressPoint(o.date, o.kind, o.summary()["percent"], o.id) for o in observations
+            if o.summary()["percent"] is not None]  # a practice lecture may be commented without a score
+
+
+def lecturer_observations(lecturer_id: int, *, limit: int = 30) -> list[Observation]:
+    """A lecturer's observations, newest first (visibility is the caller's business)."""
+    query = (sa.select(Observation).where(Observation.lecturer_id == lecturer_id)
+             .options(joinedload(Observation.topic), joinedload(Observation.unit),
+                      joinedload(Observation.lecturer), selectinload(Observation.amendments),
+                      selectinload(Observation.sheets))
+             .order_by(Observation.date.desc(), Observation.id.desc()).limit(limit))
+    return list(db.session.scalars(query))
+
+
+def rubric_version_detail(version_id: int) -> RubricVersion | None:
+    """A rubric version with its rubric, sibling versions, domains, criteria and bands."""
+    query = (sa.select(RubricVersion).where(RubricVersion.id == version_id)
+             .options(joinedload(RubricVersion.rubric).joinedload(Rubric.unit),
+                      joinedload(RubricVersion.rubric).selectinload(Rubric.versions),
+                      selectinload(RubricVersion.domains).selectinload(RubricDomain.criteria),
+                      selectinload(RubricVersion.criteria), selectinload(RubricVersion.bands)))
+    return db.session.scalar(query)
+
+
+def used_version_ids(version_ids: list[int]) -> set[int]:
+    """Which of these rubric versions an observation uses (so they are frozen)."""
+    if not version_ids:
+        return set()
+    return set(db.session.scalars(sa.select(Observation.rubric_version_id).distinct()
+                                  .where(Observation.rubric_version_id.in_(version_ids))))

@@ -79,6 +79,11 @@ class RubricVersion(db.Model):
     def max_total(self) -> Decimal:
         return sum((criterion.max_points for criterion in self.criteria), Decimal(0))
 
+    @property
+    def band_minimums(self) -> dict[str, Decimal]:
+        """The minimum total of each band, by rating code."""
+        return {band.code: band.min_total for band in self.bands}
+
     def spec(self) -> RubricSpec:
         """The version as the pure scoring module sees it."""
         return RubricSpec(

@@ -45,7 +45,10 @@ def _move(observation: Observation, new: ObservationState, *, actor: User, now: 
 # --- planning ---------------------------------------------------------------------------------
 
 
-def _check_observers(unit: Unit, lecturer: Lecturer, observers: list[User]) -> None:
+def _check_observers(unit: Unit, lecturer: Lecturer, observers: list[User], *, kind: str) -> None:
+    """Observed lessons are scored by the unit's reviewers and directors; a practice lecture is
+    also attended by colleagues (lecturers of the unit)."""
+    allowed = SCORER_ROLES | ({Role.LECTURER} if kind == ObservationKind.PRACTICE_LECTURE else set())
     if not observers:
         raise DomainError(_l("Choose at least one observer."), field="observer_ids")
     conflicted = set(db.session.scalars(sa.select(ObserverConflict.observer_id).where(
@@ -56,7 +59,7 @@ def _check_observers(unit: Unit, lecturer: Lecturer, observers: list[User]) -> N
         if observer.id in conflicted:
             raise DomainError(_l("%(name)s has declared a conflict with this lecturer.", name=observer.full_name),
                               field="observer_ids")
-        if not observer.is_enabled or not observer.roles_in(unit.id) & SCORER_ROLES:
+        if not observer.is_enabled or not observer.roles_in(unit.id) & allowed:
             raise DomainError(_l("%(name)s is not a reviewer of this unit.", name=observer.full_name),
                               field="observer_ids")
 
@@ -82,12 +85,14 @@ def plan_observation(*, unit: Unit, lecturer: Lecturer, version: RubricVersion |
         raise DomainError(_l("Unknown topic."), field="topic_id")
     topic = topic or (session.topic if session else None)
     observers = list(dict.fromkeys(observers))
-    _check_observers(unit, lecturer, observers)
+    _check_observers(unit, lecturer, observers, kind=kind)
     on = on or (session.date if session else None)
     if on is None:
         raise DomainError(_l("Give the date of the lesson."), field="date")
-    chair = chair or (actor if actor in observers else observers[0])
-    if chair not in observers and Role.DIRECTOR not in chair.roles_in(unit.id):
+    # Compared by id, which does not depend on how User defines equality.
+    observer_ids = {observer.id for observer in observers}
+    chair = chair or (actor if actor.id in observer_ids else observers[0])
+    if chair.id not in observer_ids and Role.DIRECTOR not in chair.roles_in(unit.id):
         raise DomainError(_l("The chair must be an observer or the director."), field="chair_id")
     observation = Observation(
         unit_id=unit.id, kind=ObservationKind(kind), lecturer_id=lecturer.id,
@@ -142,7 +147,10 @@ def save_sheet(sheet: Sheet, *, scores: Mapping[str, object], texts: Mapping[str
                              "Your input is kept below: check it and save again."), status=409, code="conflict")
     rubric = sheet.observation.rubric_version
     valid = _validated(rubric.spec(), scores, complete=False)
-    _write_scores(sheet, rubric, valid)
+    before, after = _write_scores(sheet, rubric, valid)
+    if after:
+        log_action("sheet_scores_saved", sheet, actor_id=actor.id, unit_id=sheet.observation.unit_id,
+                   before=before, after=after, now=now)
     for field in ("notes", "strengths", "shortcomings", "recommendations"):
         if field in texts:
             setattr(sheet, field, (texts[field] or "")[:MAX_TEXT])
@@ -169,14 +177,22 @@ _REASONS = {"not_a_number": _l("not a number"), "out_of_range": _l("outside 0 to
             "unknown_criterion": _l("unknown criterion")}
 
 
-def _write_scores(sheet: Sheet, rubric: RubricVersion, valid: Mapping[str, Decimal]) -> None:
+def _write_scores(sheet: Sheet, rubric: RubricVersion, valid: Mapping[str, Decimal]) -> tuple[dict, dict]:
+    """Store the scores; return the (before, after) of those that changed, for the audit log."""
     criteria = {criterion.code: criterion for criterion in rubric.criteria}
     current = {score.criterion.code: score for score in sheet.scores}
+    before, after = {}, {}
     for code, value in valid.items():
+        old = current[code].value if code in current else None
+        if old != value:
+            before[code], after[code] = old, value
         if code in current:
             current[code].value = value
         else:
-            sheet.scores.append(SheetScore(criterion_id=criteria[code].id, value=value))
+            # The criterion itself, not only its id: a pending row's relationship is not loaded,
+            # and the totals below read scores by criterion code.
+            sheet.scores.append(SheetScore(criterion=criteria[code], value=value))
+    return before, after
 
 
 def _store_totals(sheet: Sheet, rubric: RubricVersion, *, provisional: bool) -> None:
@@ -197,8 +213,11 @@ def submit_sheet(sheet: Sheet, *, actor: User, now: datetime) -> Sheet:
     if sheet.observation.is_finalized:
         raise DomainError(_l("This observation is already finalised."), status=409, code="conflict")
     rubric = sheet.observation.rubric_version
-    _validated(rubric.spec(), sheet.score_map(), complete=True)
-    _store_totals(sheet, rubric, provisional=False)
+    if sheet.observation.kind == ObservationKind.PRACTICE_LECTURE:
+        _check_practice_sheet(sheet)
+    if sheet.scores or sheet.observation.kind != ObservationKind.PRACTICE_LECTURE:
+        _validated(rubric.spec(), sheet.score_map(), complete=True)
+        _store_totals(sheet, rubric, provisional=False)
     sheet.state = SheetState.SUBMITTED
     sheet.submitted_at = now
     _move(sheet.observation, ObservationState.IN_PROGRESS, actor=actor, now=now)
@@ -206,6 +225,20 @@ def submit_sheet(sheet: Sheet, *, actor: User, now: datetime) -> Sheet:
     log_action("sheet_submitted", sheet, actor_id=actor.id, unit_id=sheet.observation.unit_id,
                after={"total": sheet.total, "percent": sheet.percent, "rating": sheet.rating}, now=now)
     return sheet
+
+
+def _check_practice_sheet(sheet: Sheet) -> None:
+    """At a practice lecture the lecturer assesses themselves first; an attendee's sheet needs
+    comments or a complete rubric score (the score is optional)."""
+    practice = sheet.observation.practice
+    if practice is not None and practice.self_assessed_at is None:
+        raise DomainError(_l("The lecturer gives their self-assessment first; submit your comments after it."),
+                          status=409, code="conflict")
+    comment = sheet.practice_comment
+    has_text = (comment is not None and comment.any_text()) or any(
+        (getattr(sheet, name) or "").strip() for name in ("strengths", "shortcomings", "recommendations"))
+    if not sheet.scores and not has_text:
+        raise DomainError(_l("Write your comments, or score the rubric, before submitting."), field="scores")
 
 
 # --- consolidation, finalisation, amendments ----------------------------------------------------
@@ -217,8 +250,11 @@ def consolidation_method(unit_id: int) -> str:
 
 
 def consolidate(observation: Observation) -> scoring.Consolidation | None:
-    """The consolidated result of the submitted sheets, or None when none is submitted."""
-    submitted = [sheet.score_map() for sheet in observation.sheets if sheet.is_submitted]
+    """The consolidated result of the submitted, scored sheets, or None when there is none
+    (practice lectures may be commented without a rubric score)."""
+    criteria = len(observation.rubric_version.criteria)
+    submitted = [scores for scores in (sheet.score_map() for sheet in observation.sheets if sheet.is_submitted)
+                 if len(scores) == criteria]
     if not submitted:
         return None
     return scoring.consolidate(observation.rubric_version.spec(), submitted,
@@ -228,11 +264,27 @@ def consolidate(observation: Observation) -> scoring.Consolidation | None:
 def finalize_observation(observation: Observation, *, debrief: str, action_points: str, actor: User,
                          now: datetime) -> Observation:
     """Store the consolidated result of the submitted sheets and lock the observation.
-    Draft sheets that were never submitted are left out of the result."""
+    Draft sheets that were never submitted are left out of the result. A practice lecture
+    whose attendees only commented is finalised without a score."""
     result = consolidate(observation)
-    if result is None:
+    unscored = observation.kind == ObservationKind.PRACTICE_LECTURE and any(s.is_submitted for s in observation.sheets)
+    if result is None and not unscored:
         raise DomainError(_l("At least one observer must submit a sheet before finalising."), status=409,
                           code="conflict")
+    if result is not None:
+        _store_result(observation, result)
+    observation.debrief = (debrief or "")[:MAX_TEXT]
+    observation.action_points = (action_points or "")[:MAX_TEXT]
+    observation.finalized_at, observation.finalized_by_id = now, actor.id
+    _move(observation, ObservationState.FINALIZED, actor=actor, now=now)
+    db.session.flush()
+    log_action("observation_finalized", observation, actor_id=actor.id,
+               after={"total": observation.total, "percent": observation.percent, "rating": observation.rating},
+               now=now)
+    return observation
+
+
+def _store_result(observation: Observation, result: scoring.Consolidation) -> None:
     criteria = {criterion.code: criterion.id for criterion in observation.rubric_version.criteria}
     observation.scores = [ObservationScore(criterion_id=criteria[code], value=value)
                           for code, value in result.per_criterion.items()]
@@ -240,14 +292,6 @@ def finalize_observation(observation: Observation, *, debrief: str, action_point
     observation.method, observation.sheet_count = result.method, result.sheet_count
     observation.spread_stdev, observation.spread_range = result.spread.stdev, result.spread.range
     observation.disagreement = result.disagreement
-    observation.debrief = (debrief or "")[:MAX_TEXT]
-    observation.action_points = (action_points or "")[:MAX_TEXT]
-    observation.finalized_at, observation.finalized_by_id = now, actor.id
-    _move(observation, ObservationState.FINALIZED, actor=actor, now=now)
-    db.session.flush()
-    log_action("observation_finalized", observation, actor_id=actor.id,
-               after={"total": result.total, "percent": result.percent, "rating": result.rating}, now=now)
-    return observation
 
 
 def _jsonable_result(values: dict) -> dict:

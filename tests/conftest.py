@@ -78,8 +78,10 @@ def _app(database_url):
 
 
 @pytest.fixture
-def app(_app):
-    """The application, with every database change of the test rolled back afterwards."""
+def app(_app, tmp_path):
+    """The application, with every database change of the test rolled back afterwards, and
+    uploaded files written under the test's own temporary folder."""
+    _app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
     with _app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()

@@ -104,6 +104,9 @@ class World:
     training_class: TrainingClass
     session: TeachingSession
     observation: object = None  # a planned, announced observation of ``lecturer`` by director and reviewer
+    rubric: object = None  # a draft rubric of the unit: one domain with two criteria, no bands yet
+    plan: object = None  # a submitted lesson plan of ``lecturer`` for ``topic``, with a PDF
+    meeting_urls: dict | None = None  # sample URL values: a draft meeting of unit A and its rows
 
     def user(self, role: str) -> User | None:
         return {"admin": self.admin, "director": self.director, "reviewer": self.reviewer,
@@ -141,6 +144,9 @@ def make_world() -> World:
         session=make_session(training_class, topic, lecturer),
     )
     world.observation = make_observation(world, lecturer=lecturer)
+    world.rubric = make_rubric(world.unit, actor=world.director, criteria=2)
+    world.plan = make_plan(lecturer, topic=topic, submit=True)
+    world.meeting_urls = meeting_urls(make_meeting(world, full=True))
     return world
 
 
@@ -155,6 +161,20 @@ def shipped_version(code: str = "llct"):
 
     rubric = db.session.scalar(sa.select(Rubric).where(Rubric.code == code, Rubric.unit_id.is_(None)))
     return rubric.current_version
+
+
+def make_rubric(unit: Unit, *, actor: User, name: str = "Phiếu dự giờ của Trung tâm", criteria: int = 1):
+    """A draft rubric of ``unit`` (version 1): domain 1 "Nội dung" with ``criteria`` criteria
+    of 2 points each (1.1, 1.2, …, step 0.25), no rating bands yet."""
+    from reviews import authoring
+
+    rubric = authoring.create_rubric(unit=unit, name=name, name_en="", actor=actor, now=utcnow())
+    version = rubric.versions[0]
+    domain = authoring.save_domain(version, None, values={"code": "1", "title": "Nội dung"})
+    for number in range(1, criteria + 1):
+        authoring.save_criterion(version, None, domain=domain, values={
+            "code": f"1.{number}", "title": f"Tiêu chí 1.{number}", "max_points": "2", "step": "0.25"})
+    return rubric
 
 
 def full_scores(version, value: str | None = None) -> dict[str, str]:
@@ -179,3 +199,67 @@ def submit(sheet, scores: dict[str, str], actor: User, **texts):
 
     services.save_sheet(sheet, scores=scores, texts=texts, actor=actor, now=utcnow())
     return services.submit_sheet(sheet, actor=actor, now=utcnow())
+
+
+# --- lesson plans -----------------------------------------------------------------------------
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def make_plan(lecturer: Lecturer, *, topic: Topic | None = None, title: str = "Giáo án: Điều lệ Đảng",
+              submit: bool = False, filename: str = "Giáo án Điều lệ Đảng.pdf", data: bytes = PDF_BYTES, **values):
+    """A lesson plan of ``lecturer`` (who must have a user account) through the real service,
+    with a PDF attached; submitted when ``submit``."""
+    from core.uploads import Upload
+    from lecturers import lesson_plans
+
+    fields = {"audience": "Quần chúng ưu tú", "duration_periods": 4, "aims_knowledge": "Nắm vững Điều lệ Đảng.",
+              "outline": "I. Mở đầu — 15 phút\nII. Nội dung — 150 phút\nIII. Kết luận — 15 phút", **values}
+    plan = lesson_plans.create_plan(lecturer=lecturer, title=title, values=fields,
+                                    upload=Upload(data, filename) if data else None, actor=lecturer.user,
+                                    now=utcnow(), topic_id=topic.id if topic else None)
+    if submit:
+        lesson_plans.submit(plan, actor=lecturer.user, now=utcnow())
+    return plan
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+
+def make_meeting(world: World, *, month: date = date(2026, 3, 1), day: int = 5, actor: User | None = None,
+                 full: bool = False, chair: User | None = None):
+    """Draft minutes of unit A for ``month`` (held on ``day`` at 07:30–10:30 local time),
+    chaired by the director with the secretary keeping them. With ``full``: a guest, an agenda
+    item and an action item owned by ``world.lecturer``."""
+    from datetime import datetime, timedelta
+
+    from meetings import services
+
+    starts_at = datetime(month.year, month.month, day, 0, 30)  # 07:30 in Asia/Ho_Chi_Minh
+    meeting = services.open_meeting(
+        unit=world.unit, month=month, number="", starts_at=starts_at, ends_at=starts_at + timedelta(hours=3),
+        place="Hội trường Trung tâm", chair=chair or world.director, secretary=world.secretary,
+        actor=actor or world.secretary, now=starts_at - timedelta(days=1))
+    if full:
+        now = starts_at
+        services.add_guest(meeting, full_name="Nguyễn Thị Lan", position="Phó Trưởng Ban Tuyên giáo Huyện ủy",
+                           actor=world.secretary, now=now)
+        services.add_agenda_item(meeting, title="Đánh giá công tác giảng dạy tháng", summary="", conclusion="",
+                                 actor=world.secretary, now=now)
+        services.add_action_item(meeting, description="Cập nhật Nghị quyết vào bài giảng", owner=world.lecturer,
+                                 due_on=date(month.year, month.month, 28), actor=world.secretary, now=now)
+    return meeting
+
+
+def meeting_urls(meeting) -> dict:
+    """URL values naming ``meeting`` (made with ``full``) and its rows."""
+    return {"meeting_id": meeting.id, "agenda_id": meeting.agenda_items[0].id,
+            "action_id": meeting.action_items[0].id, "kind": "guest", "row_id": meeting.guests[0].id}
+
+
+def record_everyone(meeting, actor: User, status: str = "present") -> None:
+    from meetings import services
+
+    services.record_attendance(meeting, statuses={a.id: (status, "Đi công tác" if status == "excused" else "")
+                                                  for a in meeting.attendances},
+                               expected_version=None, actor=actor, now=utcnow())

@@ -78,6 +78,57 @@ EXPECTED: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
     "lecturers.class_edit": {"/classes/new": DIRECTORS, "/classes/<int:class_id>/edit": UNIT_A_DIRECTOR},
     "lecturers.session_create": UNIT_A_DIRECTOR,
     "lecturers.session_delete": UNIT_A_DIRECTOR,
+    # Lesson plans. The sample plan is world.lecturer's, submitted (waiting for review): its
+    # lecturer, the unit's director and reviewers, and the province's overseer read it; the
+    # director and reviewers decide; the draft form is closed to everyone while it is under review
+    # (revising it then is a 409 for its lecturer). Directors elsewhere open their own queue.
+    "lecturers.plan_list": frozenset({"lecturer"}),
+    "lecturers.plan_create": frozenset({"lecturer"}),
+    "lecturers.plan_detail": frozenset({"lecturer", "director", "reviewer", "overseer"}),
+    "lecturers.plan_compare": frozenset({"lecturer", "director", "reviewer", "overseer"}),
+    "lecturers.plan_file": frozenset({"lecturer", "director", "reviewer", "overseer"}),
+    "lecturers.plan_edit": frozenset(),
+    "lecturers.plan_submit": frozenset({"lecturer"}),
+    "lecturers.plan_revise": frozenset({"lecturer"}),
+    "lecturers.plan_review": frozenset({"director", "reviewer"}),
+    "lecturers.plan_queue": frozenset({"director", "reviewer", "sibling_director", "outsider"}),
+    "lecturers.plans_missing": frozenset({"director", "overseer", "sibling_director", "outsider"}),
+    "api.lesson_plan_list": frozenset({"lecturer", "director", "reviewer", "overseer", "sibling_director", "outsider"}),
+    "api.lesson_plan_get": frozenset({"lecturer", "director", "reviewer", "overseer"}),
+    "api.lesson_plan_file": frozenset({"lecturer", "director", "reviewer", "overseer"}),
+    "api.lesson_plan_create": frozenset({"lecturer"}),
+    "api.lesson_plan_submit": frozenset({"lecturer"}),
+    "api.lesson_plan_approve": frozenset({"director", "reviewer"}),
+    "api.lesson_plan_request_changes": frozenset({"director", "reviewer"}),
+    # Professional meetings. The sample minutes of unit A are a draft chaired by the director and
+    # kept by the secretary, with a guest, an agenda item and an action item owned by the
+    # lecturer. Approving needs every attendance recorded (refused here, after the checks) and
+    # a correction needs approved minutes, so amending is refused to everyone here; their
+    # allowed paths are tested in tests/meetings.
+    "meetings.meeting_list": OWN_UNIT_READERS,
+    "meetings.meeting_create": DIRECTORS | {"secretary"},
+    "meetings.meeting_detail": UNIT_A_READERS,
+    "meetings.meeting_edit": frozenset({"director", "secretary"}),
+    "meetings.attendance": frozenset({"director", "secretary"}),
+    "meetings.guest_add": frozenset({"director", "secretary"}),
+    "meetings.agenda_add": frozenset({"director", "secretary"}),
+    "meetings.agenda_edit": frozenset({"director", "secretary"}),
+    "meetings.contribution_add": frozenset({"director", "secretary"}),
+    "meetings.update_add": frozenset({"director", "secretary"}),
+    "meetings.action_add": frozenset({"director", "secretary"}),
+    "meetings.row_remove": frozenset({"director", "secretary"}),
+    "meetings.meeting_approve": UNIT_A_DIRECTOR,
+    "meetings.meeting_amend": frozenset(),
+    "meetings.minutes_docx": UNIT_A_READERS,
+    "meetings.minutes_pdf": UNIT_A_READERS,
+    "meetings.action_list": OWN_UNIT_READERS,
+    "meetings.action_close": frozenset({"director", "secretary", "lecturer"}),
+    "meetings.report": frozenset({"director", "overseer", "sibling_director", "outsider"}),
+    "api.meeting_list": OWN_UNIT_READERS,
+    "api.meeting_get": UNIT_A_READERS,
+    "api.meeting_attendance": UNIT_A_READERS,
+    "api.action_item_list": OWN_UNIT_READERS,
+    "api.action_item_get": UNIT_A_READERS | {"lecturer"},
     "api.openapi": EVERYONE,
     "api.token_create": EVERYONE,
     "api.me": SIGNED_IN,
@@ -86,6 +137,16 @@ EXPECTED: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
     "api.lecturer_list": OWN_UNIT_READERS,
     "api.lecturer_get": UNIT_A_READERS | {"lecturer"},
     "api.lecturer_create": DIRECTORS,
+    # Reviews API: the same rules as the pages above (the sample rubric is a shipped template,
+    # readable by everyone signed in).
+    "api.rubric_list": SIGNED_IN,
+    "api.rubric_get": SIGNED_IN,
+    "api.observation_create": DIRECTORS | {"reviewer"},
+    "api.observation_get": UNIT_A_READERS | {"lecturer"},
+    "api.sheet_save": frozenset({"director", "reviewer"}),
+    "api.sheet_submit": frozenset({"director", "reviewer"}),
+    "api.observation_finalize": UNIT_A_DIRECTOR,
+    "api.lecturer_progress": UNIT_A_READERS | {"lecturer"},
     # Observations. The sample observation of unit A is planned (announced) with the director
     # and the reviewer as observers; amending and responding need a final result, so before
     # finalisation they are refused to everyone (their allowed paths are tested in tests/reviews).
@@ -93,6 +154,7 @@ EXPECTED: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
     "reviews.observation_create": DIRECTORS | {"reviewer"},
     "reviews.my_observations": DIRECTORS | {"reviewer"},
     "reviews.observation_detail": UNIT_A_READERS | {"lecturer"},
+    "reviews.observation_export": UNIT_A_READERS | {"lecturer"},
     "reviews.sheet_edit": frozenset({"director", "reviewer"}),
     "reviews.sheet_autosave": frozenset({"director", "reviewer"}),
     "reviews.observation_finalize": UNIT_A_DIRECTOR,
@@ -100,6 +162,30 @@ EXPECTED: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
     "reviews.observation_respond": frozenset(),
     "reviews.coverage": frozenset({"director", "overseer", "sibling_director", "outsider"}),
     "reviews.conflicts": DIRECTORS | {"reviewer"},
+    # Practice lectures: anyone who plans in their unit, and lecturers for their own rehearsal.
+    # The sample observation is an observed lesson, so its practice actions are refused to all.
+    "reviews.practice_create": DIRECTORS | {"reviewer", "lecturer"},
+    "reviews.practice_self_assessment": frozenset(),
+    "reviews.practice_verdict": frozenset(),
+    "api.practice_self_assessment": frozenset(),
+    "api.practice_verdict": frozenset(),
+    # Rubrics. The sample version, domain and criterion belong to a draft rubric of unit A (its
+    # domain has two criteria: the walk deletes one, the other is the sample afterwards). The
+    # sample rubric_id is a shipped template, which nobody changes; a unit's own rubric is tested
+    # in tests/reviews/test_rubrics.py.
+    "reviews.rubric_list": DIRECTORS,
+    "reviews.rubric_create": DIRECTORS,
+    "reviews.rubric_settings": DIRECTORS,
+    "reviews.rubric_version": UNIT_A_READERS,
+    "reviews.rubric_copy": UNIT_A_DIRECTOR,
+    "reviews.rubric_bands": UNIT_A_DIRECTOR,
+    "reviews.rubric_publish": UNIT_A_DIRECTOR,
+    "reviews.rubric_set_default": frozenset(),
+    "reviews.rubric_new_version": frozenset(),
+    "reviews.domain_edit": UNIT_A_DIRECTOR,
+    "reviews.domain_delete": UNIT_A_DIRECTOR,
+    "reviews.criterion_edit": UNIT_A_DIRECTOR,
+    "reviews.criterion_delete": UNIT_A_DIRECTOR,
 }
 # GET views that answer with a redirect rather than a page.
 REDIRECTING_VIEWS = {"core.index"}
@@ -126,7 +212,11 @@ def _allowed_roles(rule) -> frozenset[str]:
 def _url_values(world) -> dict[str, int]:
     return {"lecturer_id": world.lecturer.id, "class_id": world.training_class.id,
             "programme_id": world.programme.id, "topic_id": world.topic.id, "session_id": world.session.id,
-            "unit_id": world.unit.id, "user_id": world.reviewer.id, "observation_id": world.observation.id}
+            "unit_id": world.unit.id, "user_id": world.reviewer.id, "observation_id": world.observation.id,
+            "plan_id": world.plan.id, "number": 1,
+            "version_id": world.rubric.versions[0].id, "domain_id": world.rubric.versions[0].domains[0].id,
+            "criterion_id": world.rubric.versions[0].criteria[0].id,
+            "rubric_id": factories.shipped_version().rubric_id, **(world.meeting_urls or {})}
 
 
 def _url(rule, values: dict[str, int]) -> str:
@@ -159,7 +249,7 @@ def _sign_in(client, world, role: str) -> tuple[dict[str, str], dict[str, int]]:
 def _request(client, world, rule, method: str, headers: dict[str, str], query: dict[str, int]):
     url = _url(rule, _url_values(world))
     if _is_api(rule):
-        body = {} if method == "POST" else None
+        body = {} if method in ("POST", "PUT") else None
         return client.open(url, method=method, headers=headers, query_string=query, json=body)
     return client.open(url, method=method, data={} if method == "POST" else None)
 
@@ -192,7 +282,7 @@ def _calls(app) -> list[tuple[object, str]]:
     """Every (rule, method) pair: reads first, then writes, signing out last so the
     session lasts for the whole walk and writes do not hide records from later reads."""
     reads = [(rule, "GET") for rule in _rules(app) if "GET" in rule.methods]
-    writes = [(rule, "POST") for rule in _rules(app) if "POST" in rule.methods]
+    writes = [(rule, method) for rule in _rules(app) for method in ("POST", "PUT") if method in rule.methods]
     writes.sort(key=lambda call: call[0].endpoint == "accounts.logout")
     return reads + writes
 
@@ -347,7 +437,8 @@ def test_overseer_gets_403_on_every_write(app, world, login):
         statuses[rule.rule] = response.status_code
 
     # An overseer has no scoresheet of their own, so the sheet pages are not found for them.
-    no_own_record = {"reviews.sheet_edit", "reviews.sheet_autosave"}
+    no_own_record = {"reviews.sheet_edit", "reviews.sheet_autosave", "api.practice_self_assessment",
+                     "api.practice_verdict", "api.sheet_submit"}
     assert statuses == {rule.rule: 404 if rule.endpoint in no_own_record else 403 for rule in writes}
     assert db.session.scalar(sa.select(sa.func.count(Programme.id))) == programmes_before
     assert db.session.get(TeachingSession, world.session.id) is not None

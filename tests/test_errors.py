@@ -285,3 +285,21 @@ def test_pages_are_not_cached(world, login):
     response = client.get("/lecturers")
 
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_concurrent_change_to_the_same_record_is_a_translated_409_not_a_500(world, login, monkeypatch):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from lecturers import services
+
+    def collide(*args, **kwargs):
+        raise StaleDataError("UPDATE statement on table 'lecturer' expected to update 1 row(s); 0 were matched.")
+
+    monkeypatch.setattr(services, "save_lecturer", collide)
+    client = login(world.director)
+
+    response = client.post(f"/lecturers/{world.colleague.id}/edit", data={"full_name": "Lê Văn An", "kind": "adjunct",
+                                                                           "workload_role": "adjunct"})
+
+    assert response.status_code == 409
+    assert "Traceback" not in response.get_data(as_text=True)

@@ -20,7 +20,8 @@ ALLOWED = {
     "meetings": {"core", "accounts", "lecturers", "reviews"},
 }
 RANK = {"enums": 0, "models": 1, "rubrics": 1, "permissions": 2, "scoring": 0, "services": 3, "queries": 3,
-        "roster": 3, "authoring": 3, "forms": 4, "presenters": 4, "exports": 4, "auth": 4, "views": 5, "api": 5, "cli": 5}
+        "roster": 3, "authoring": 3, "recalc": 3, "practice": 3, "forms": 4, "presenters": 4, "exports": 4, "auth": 4, "views": 5, "api": 5, "cli": 5,
+        "lesson_plans": 3, "plans_api": 5, "practice_api": 5}
 
 
 def _imports(path: Path) -> set[str]:

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("lecturers", __name__)
 
-from lecturers.views import catalogue, classes, profiles, roster  # noqa: E402,F401  (routes)
+from lecturers.views import catalogue, classes, lesson_plans, profiles, roster  # noqa: E402,F401  (routes)

@@ -68,9 +68,15 @@ def _session_form(training_class: TrainingClass) -> SessionForm:
 def class_detail(class_id: int):
     training_class = db.get_or_404(TrainingClass, class_id)
     require_visible(can_view_unit_records(current_user, training_class.unit))
-    return render_template("lecturers/class_detail.html", training_class=training_class,
-                           sessions=queries.class_sessions(class_id), form=_session_form(training_class),
-                           delete_form=EmptyForm())
+    return _class_page(training_class, _session_form(training_class))
+
+
+def _class_page(training_class: TrainingClass, form: SessionForm, status: int = 200):
+    """The class page; sessions whose lecturer has no approved plan for the topic are flagged."""
+    sessions = queries.class_sessions(training_class.id)
+    return render_template("lecturers/class_detail.html", training_class=training_class, sessions=sessions,
+                           without_plan=queries.sessions_without_plan(sessions), form=form,
+                           delete_form=EmptyForm()), status
 
 
 @bp.post("/classes/<int:class_id>/sessions")
@@ -89,8 +95,7 @@ def session_create(class_id: int):
             db.session.commit()
             flash(_("Teaching session added."), "success")
             return redirect(url_for("lecturers.class_detail", class_id=class_id))
-    return render_template("lecturers/class_detail.html", training_class=training_class,
-                           sessions=queries.class_sessions(class_id), form=form, delete_form=EmptyForm()), 422
+    return _class_page(training_class, form, 422)
 
 
 @bp.post("/sessions/<int:session_id>/delete")

@@ -18,7 +18,8 @@ from lecturers import queries, services
 from lecturers.enums import LecturerKind
 from lecturers.forms import LecturerForm
 from lecturers.models import Lecturer
-from lecturers.permissions import can_edit_lecturer, can_manage_unit, can_view_lecturer, can_view_unit_records, can_view_workload
+from lecturers.permissions import (can_edit_lecturer, can_manage_unit, can_view_lecturer, can_view_plan,
+                                   can_view_unit_records, can_view_workload)
 from lecturers.views import bp
 
 
@@ -72,9 +73,12 @@ def lecturer_detail(lecturer_id: int):
     require_visible(can_view_lecturer(current_user, lecturer))
     year = date.today().year
     hours = queries.yearly_hours(lecturer.unit_id, year).get(lecturer.id, 0)
+    sessions = queries.lecturer_sessions(lecturer.id)
     return render_template("lecturers/lecturer_detail.html", lecturer=lecturer, year=year, hours=hours,
                            norm=queries.norm_for(lecturer.unit, lecturer.workload_role),
-                           sessions=queries.lecturer_sessions(lecturer.id), toggle_form=EmptyForm())
+                           sessions=sessions, without_plan=queries.sessions_without_plan(sessions),
+                           plans=[plan for plan in queries.lecturer_plans(lecturer.id)
+                                  if can_view_plan(current_user, plan)], toggle_form=EmptyForm())
 
 
 @bp.route("/lecturers/<int:lecturer_id>/edit", methods=["GET", "POST"])

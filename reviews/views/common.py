@@ -1,7 +1,7 @@
 """Loading helpers shared by the reviews pages."""
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, render_template
 from flask_login import current_user
 
 from core.permissions import require_visible
@@ -18,6 +18,20 @@ def load_observation(observation_id: int) -> Observation:
         abort(404)
     require_visible(can_view_observation(current_user, observation))
     return observation
+
+
+def detail_page(observation: Observation, *, status: int = 200, **forms):
+    """The observation page; a form that failed is passed in so it shows the user's input."""
+    from reviews.forms import FinalizeForm, ResponseForm, SelfAssessmentForm, VerdictForm
+    from reviews.presenters import observation_page
+
+    defaults = {"finalize_form": FinalizeForm, "response_form": ResponseForm,
+                "self_assessment_form": SelfAssessmentForm, "verdict_form": VerdictForm}
+    context = {name: forms.get(name) or form_class() for name, form_class in defaults.items()}
+    if observation.practice is not None and "self_assessment_form" not in forms:
+        context["self_assessment_form"].self_assessment.data = observation.practice.self_assessment
+    return render_template("reviews/observation_detail.html", page=observation_page(observation, current_user),
+                           **context), status
 
 
 def own_sheet(observation: Observation) -> Sheet:

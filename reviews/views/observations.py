@@ -21,13 +21,12 @@ from core.permissions import authenticated, require, roles_required
 from lecturers import queries as lecturer_queries
 from lecturers.models import Lecturer, TeachingSession, Topic, TrainingClass
 from reviews import authoring, queries, services
-from reviews.forms import ConflictForm, FinalizeForm, ObservationFilterForm, PlanObservationForm, ResponseForm
+from reviews.forms import ConflictForm, ObservationFilterForm, PlanObservationForm
 from reviews.models import ObserverConflict
-from reviews.presenters import observation_page
 from reviews.permissions import can_declare_conflict, can_list_observations, can_plan_observation
 from reviews.rubrics import RubricVersion
 from reviews.views import bp
-from reviews.views.common import load_observation
+from reviews.views.common import detail_page, load_observation
 
 STAFF = (Role.DIRECTOR, Role.REVIEWER, Role.SECRETARY, Role.OVERSEER)
 
@@ -124,9 +123,7 @@ def observation_create():
 @bp.get("/observations/<int:observation_id>")
 @authenticated
 def observation_detail(observation_id: int):
-    observation = load_observation(observation_id)
-    return render_template("reviews/observation_detail.html", page=observation_page(observation, current_user),
-                           finalize_form=FinalizeForm(), response_form=ResponseForm())
+    return detail_page(load_observation(observation_id))
 
 
 @bp.get("/observations/coverage")

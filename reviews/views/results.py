@@ -1,7 +1,7 @@
 """Finalising an observation, amending a final result, the lecturer's response."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,10 +12,9 @@ from core.models import utcnow
 from core.permissions import authenticated, require
 from reviews import services
 from reviews.forms import FinalizeForm, ResponseForm, build_amend_form, score_field_name
-from reviews.presenters import observation_page
 from reviews.permissions import can_amend_observation, can_finalize_observation, can_respond_to_observation
 from reviews.views import bp
-from reviews.views.common import load_observation
+from reviews.views.common import detail_page, load_observation
 
 
 def _back(observation):
@@ -86,5 +85,4 @@ def observation_respond(observation_id: int):
         db.session.commit()
         flash(_("Your response was recorded."), "success")
         return _back(observation)
-    return render_template("reviews/observation_detail.html", page=observation_page(observation, current_user),
-                           finalize_form=FinalizeForm(), response_form=form), 422
+    return detail_page(observation, status=422, response_form=form)

@@ -10,15 +10,20 @@ from core.extensions import db
 from core.forms import show_error
 from core.models import utcnow
 from core.permissions import authenticated
-from reviews import scoring, services
+from reviews import practice, scoring, services
+from reviews.enums import PRACTICE_HEADINGS
 from reviews.forms import build_sheet_form, score_field_name
 from reviews.views import bp
 from reviews.views.common import load_observation, own_sheet
 
 
 def _form_for(sheet, **kwargs):
-    form = build_sheet_form(sheet.observation.rubric_version, **kwargs)
+    is_practice = sheet.observation.practice is not None
+    form = build_sheet_form(sheet.observation.rubric_version, practice=is_practice, **kwargs)
     if request.method == "GET":
+        if is_practice and sheet.practice_comment is not None:
+            for heading in PRACTICE_HEADINGS:
+                getattr(form, f"comment_{heading}").data = getattr(sheet.practice_comment, heading)
         scores = sheet.score_map()
         for criterion in form.criteria:
             value = scores.get(criterion.code)
@@ -29,6 +34,14 @@ def _form_for(sheet, **kwargs):
             getattr(form, name).data = text
         form.version.data = str(sheet.version)
     return form
+
+
+def _save(sheet, form) -> None:
+    """The draft's scores and texts, and at a practice lecture the comments by heading."""
+    services.save_sheet(sheet, scores=form.scores(), texts=form.texts(), actor=current_user, now=utcnow(),
+                        expected_version=form.expected_version())
+    if sheet.observation.practice is not None:
+        practice.save_comments(sheet, comments=form.comments(), actor=current_user, now=utcnow())
 
 
 def _render(sheet, form, status: int = 200):
@@ -51,8 +64,7 @@ def sheet_edit(observation_id: int):
     if not form.validate_on_submit():
         return _render(sheet, form, 422 if form.errors else 200)
     try:
-        services.save_sheet(sheet, scores=form.scores(), texts=form.texts(), actor=current_user, now=utcnow(),
-                            expected_version=form.expected_version())
+        _save(sheet, form)
         if request.form.get("action") == "submit":
             services.submit_sheet(sheet, actor=current_user, now=utcnow())
     except DomainError as error:
@@ -80,8 +92,7 @@ def sheet_autosave(observation_id: int):
     if not form.validate_on_submit():
         return jsonify({"ok": False, "errors": form.errors}), 422
     try:
-        services.save_sheet(sheet, scores=form.scores(), texts=form.texts(), actor=current_user, now=utcnow(),
-                            expected_version=form.expected_version())
+        _save(sheet, form)
     except DomainError as error:
         db.session.rollback()
         return jsonify({"ok": False, "message": str(error.message), "code": error.code}), error.status

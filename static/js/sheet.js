@@ -76,13 +76,16 @@
     sending = true;
     say(form.dataset.labelSaving);
     const body = new FormData(form);
+    const sent = JSON.stringify(snapshot());
     try {
       const response = await fetch(form.dataset.autosaveUrl, { method: "POST", body, credentials: "same-origin",
                                                                headers: { "Accept": "application/json" } });
       const reply = await response.json().catch(() => ({}));
       if (response.ok && reply.ok) {
         form.elements.version.value = String(reply.version);
-        localStorage.removeItem(key);
+        // Input typed while this request was on its way is not saved yet: keep it on the
+        // device (under the new version) instead of dropping the device copy.
+        if (JSON.stringify(snapshot()) === sent) localStorage.removeItem(key); else keepLocally();
         say(form.dataset.labelSaved + " " + new Date().toLocaleTimeString(document.documentElement.lang), "ok");
       } else if (response.status === 409) {
         say(form.dataset.labelConflict, "error");

@@ -15,16 +15,20 @@ WORKLOAD = "/workload"
 IMPORT = "/lecturers/import"
 ADMIN = ["/admin/units", "/admin/users"]
 
-MINE, OBSERVATIONS = "/observations/mine", "/observations"
+MINE, OBSERVATIONS, RUBRICS = "/observations/mine", "/observations", "/rubrics"
+MEETINGS = "/meetings"
+PLANS, PLANS_TO_REVIEW = "/lesson-plans", "/lesson-plans/review"
 EXPECTED_NAV = {
     "admin": [HOME, *ADMIN],
-    "director": [HOME, PROFILE, MINE, *UNIT_RECORDS, OBSERVATIONS, WORKLOAD, IMPORT],
-    "director2": [HOME, PROFILE, MINE, *UNIT_RECORDS, OBSERVATIONS, WORKLOAD, IMPORT],
-    "reviewer": [HOME, PROFILE, MINE, *UNIT_RECORDS, OBSERVATIONS],
-    "reviewer2": [HOME, PROFILE, MINE, *UNIT_RECORDS, OBSERVATIONS],
-    "lecturer": [HOME, PROFILE],
-    "secretary": [HOME, *UNIT_RECORDS, OBSERVATIONS],
-    "overseer": [HOME, *UNIT_RECORDS, OBSERVATIONS, WORKLOAD],
+    "director": [HOME, PROFILE, PLANS, MINE, PLANS_TO_REVIEW, *UNIT_RECORDS, OBSERVATIONS, MEETINGS, RUBRICS,
+                 WORKLOAD, IMPORT],
+    "director2": [HOME, PROFILE, PLANS, MINE, PLANS_TO_REVIEW, *UNIT_RECORDS, OBSERVATIONS, MEETINGS, RUBRICS,
+                  WORKLOAD, IMPORT],
+    "reviewer": [HOME, PROFILE, PLANS, MINE, PLANS_TO_REVIEW, *UNIT_RECORDS, OBSERVATIONS, MEETINGS],
+    "reviewer2": [HOME, PROFILE, PLANS, MINE, PLANS_TO_REVIEW, *UNIT_RECORDS, OBSERVATIONS, MEETINGS],
+    "lecturer": [HOME, PROFILE, PLANS],
+    "secretary": [HOME, *UNIT_RECORDS, OBSERVATIONS, MEETINGS],
+    "overseer": [HOME, *UNIT_RECORDS, OBSERVATIONS, MEETINGS, WORKLOAD],
 }
 
 
@@ -33,7 +37,8 @@ def _normalised(paths: list[str]) -> list[str]:
 
 
 # Places a role may or may not use; those outside its navigation must be refused.
-PLACES = [*UNIT_RECORDS, MINE, OBSERVATIONS, WORKLOAD, IMPORT, *ADMIN, "/lecturers/new", "/classes/new"]
+PLACES = [*UNIT_RECORDS, MINE, OBSERVATIONS, MEETINGS, RUBRICS, WORKLOAD, IMPORT, *ADMIN, "/lecturers/new",
+          "/classes/new", PLANS, PLANS_TO_REVIEW]
 
 
 @pytest.mark.parametrize("username", sorted(EXPECTED_NAV))

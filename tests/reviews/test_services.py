@@ -77,6 +77,31 @@ def test_saving_a_draft_validates_each_score_and_starts_the_observation(world):
                                                              ObservationState.IN_PROGRESS)
 
 
+@pytest.mark.parametrize("chair", ["secretary", "admin", "sibling_director"])
+def test_the_chair_must_observe_or_direct_the_unit(world, chair):
+    with pytest.raises(DomainError) as raised:
+        factories.make_observation(world, chair=world.user(chair))
+
+    assert raised.value.field == "chair_id"
+
+
+def test_the_chair_defaults_to_the_first_observer_when_the_planner_does_not_observe(world):
+    observation = factories.make_observation(world, observers=[world.reviewer])
+
+    assert observation.chair_id == world.reviewer.id
+
+
+def test_a_draft_total_counts_every_new_score(world):
+    observation = factories.make_observation(world)
+    sheet = _sheet(observation, world.reviewer)
+
+    services.save_sheet(sheet, scores={"1.1": "2", "2.1": "1.5", "5.1": "0.25"}, texts={}, actor=world.reviewer,
+                        now=utcnow())
+    services.save_sheet(sheet, scores={"2.1": "1", "3.1": "2"}, texts={}, actor=world.reviewer, now=utcnow())
+
+    assert (sheet.total, sheet.percent, sheet.rating) == (Decimal("5.25"), Decimal("26.25"), None)
+
+
 @pytest.mark.parametrize("value", ["2.1", "-1", "abc", "1.3"])
 def test_invalid_scores_are_refused_and_nothing_changes(world, value):
     observation = factories.make_observation(world)
@@ -232,3 +257,18 @@ def test_the_lecturer_responds_once_to_a_final_result(world):
     assert observation.response.kind == "disagree"
     with pytest.raises(DomainError):
         services.respond(observation, kind="acknowledge", text="", actor=lecturer_user, now=utcnow())
+
+
+def test_every_change_of_a_draft_score_is_audited_with_old_and_new_values(world):
+    sheet = _sheet(factories.make_observation(world), world.reviewer)
+    services.save_sheet(sheet, scores={"1.1": "1"}, texts={}, actor=world.reviewer, now=utcnow())
+    services.save_sheet(sheet, scores={"1.1": "1.5", "2.1": "2"}, texts={}, actor=world.reviewer, now=utcnow())
+    services.save_sheet(sheet, scores={"1.1": "1.5"}, texts={"notes": "chỉ ghi chép"}, actor=world.reviewer,
+                        now=utcnow())
+
+    entries = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "sheet_scores_saved")
+                                 .order_by(AuditLog.id)).all()
+    assert [(e.before, e.after) for e in entries] == [
+        ({"1.1": None}, {"1.1": "1.00"}),
+        ({"1.1": "1.00", "2.1": None}, {"1.1": "1.50", "2.1": "2.00"}),
+    ]
