@@ -8,7 +8,7 @@ TEST_POSTGRES_URL ?=
 DEFAULT_POSTGRES_URL := postgresql://postgres@127.0.0.1:5432/test
 export FLASK_APP := app:create_app
 
-.PHONY: run test test-sqlite test-postgres test-e2e install install-dev translations translate-update chromium clean
+.PHONY: run test security-lint test-sqlite test-postgres test-e2e install install-dev translations translate-update chromium clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -41,9 +41,14 @@ chromium:
 		|| { echo "Chromium is missing and cannot be installed (need apt-get as root)"; exit 1; }
 
 test: install-dev translations chromium
+	$(MAKE) --no-print-directory security-lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory test-e2e
+
+security-lint: install-dev
+	@echo "== bandit (static security checks; every exception is justified in a nosec comment)"
+	$(VENV)/bin/bandit -q -r app.py config.py core accounts lecturers reviews meetings contests demo
 
 test-sqlite: install-dev translations
 	@echo "== Test suite on SQLite"

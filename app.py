@@ -41,6 +41,9 @@ def _finish_config(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "lectern.db")
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
+    for name, folder in (("CHART_CACHE_FOLDER", "chart-cache"), ("EXPORT_FOLDER", "exports")):
+        if not app.config.get(name):
+            app.config[name] = os.path.join(app.instance_path, folder)
     # A file up to MAX_UPLOAD_BYTES must reach the form (and be refused there with the rest of the
     # form kept), so the request limit leaves room for the other fields.
     request_limit = app.config["MAX_UPLOAD_BYTES"] + 5 * 1024 * 1024
@@ -67,10 +70,13 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from accounts import api as accounts_api  # noqa: F401  (registers API routes)
     from accounts.views import admin_bp, bp as accounts_bp
+    from contests import api as contests_api  # noqa: F401
+    from contests.views import bp as contests_bp
     from core.api import bp as api_bp
     from core.errors import register_error_handlers
     from core.security import register_security
     from core.views import bp as core_bp
+    from dashboards.views import bp as dashboards_bp
     from lecturers import api as lecturers_api  # noqa: F401
     from lecturers import plans_api  # noqa: F401
     from lecturers.views import bp as lecturers_bp
@@ -80,7 +86,8 @@ def _register_blueprints(app: Flask) -> None:
     from reviews import practice_api  # noqa: F401
     from reviews.views import bp as reviews_bp
 
-    for blueprint in (core_bp, accounts_bp, admin_bp, lecturers_bp, reviews_bp, meetings_bp, api_bp):
+    for blueprint in (core_bp, accounts_bp, admin_bp, lecturers_bp, reviews_bp, meetings_bp, contests_bp, dashboards_bp,
+                      api_bp):
         app.register_blueprint(blueprint)
     register_security(app)
     register_error_handlers(app)
@@ -100,6 +107,8 @@ def _register_cli(app: Flask) -> None:
 
 def _register_jinja(app: Flask) -> None:
     import accounts.permissions  # noqa: F401  (registers the predicates templates call with can())
+    import dashboards.permissions  # noqa: F401
+    import contests.permissions  # noqa: F401
     import lecturers.permissions  # noqa: F401
     import meetings.permissions  # noqa: F401
     import reviews.permissions  # noqa: F401

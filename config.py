@@ -38,7 +38,15 @@ class Config:
     API_TOKEN_LIFETIME = timedelta(days=90)
     UPLOAD_FOLDER = None  # instance/uploads, set in create_app
     PAGE_SIZE = 50
-    PASSWORD_HASH_METHOD = "scrypt"
+    LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
+    REDIS_URL = os.environ.get("REDIS_URL")  # shared failed-login counters across workers; else the database
+    # B105: the name of a hashing method, not a password
+    PASSWORD_HASH_METHOD = "scrypt"  # nosec B105
+    CHART_CACHE_FOLDER = None  # instance/chart-cache, set in create_app
+    REDIS_URL = None  # LECTERN_REDIS_URL: share the chart cache through Redis instead of files
+    EXPORT_FOLDER = None  # instance/exports: large Excel exports prepared in the background
+    EXPORT_STREAM_ROWS = 3000  # above this many rows an export is prepared in the background
+    EXPORT_IN_BACKGROUND = True  # False: prepare large exports within the request (tests)
 
 
 class DemoConfig(Config):
@@ -52,13 +60,15 @@ class DemoConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret-key-long-enough-for-tests"
+    # B105: TestConfig only
+    SECRET_KEY = "test-secret-key-long-enough-for-tests"  # nosec B105
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_NAME = "lectern_session"
     WTF_CSRF_ENABLED = False
     DEMO_MODE = True
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests only
+    # B105: a method name; fast hashing in tests only
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # nosec B105
 
 
 CONFIGS = {"production": Config, "demo": DemoConfig, "test": TestConfig}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -57,11 +57,13 @@ def _grants(data: dict) -> list[tuple[int, str]]:
 @public
 def token_create():
     data = json_body()
-    user = services.authenticate(json_text(data, "username", max_length=64),
-                                 json_text(data, "password", max_length=services.MAX_PASSWORD_LENGTH))
-    if user is None:
-        raise DomainError(_("Wrong username or password, or the account is disabled."), status=401,
-                          code="unauthorized")
+    username = json_text(data, "username", max_length=64)
+    password = json_text(data, "password", max_length=services.MAX_PASSWORD_LENGTH)
+    try:
+        user = services.sign_in(username, password, address=request.remote_addr or "", now=utcnow())
+    except DomainError:
+        db.session.commit()  # the failure counts towards the throttle and stays in the audit log
+        raise
     token = services.create_api_token(user, name="api", now=utcnow(), lifetime=current_app.config["API_TOKEN_LIFETIME"])
     db.session.commit()
     return created({"token": token})

@@ -157,3 +157,12 @@ class ApiToken(db.Model):
     @staticmethod
     def digest_of(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class LoginFailure(db.Model):
+    """A failed sign-in, kept for the throttling window only (see accounts/throttle.py)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    username_key: Mapped[str] = mapped_column(sa.String(64), index=True)  # sha256 of the typed username
+    address: Mapped[str] = mapped_column(sa.String(64), index=True)

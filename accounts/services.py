@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 from flask_babel import lazy_gettext as _l
 
+from accounts import throttle
 from accounts.enums import Role
 from accounts.models import ApiToken, LoginSession, Province, RoleGrant, Unit, User
 from core.errors import DomainError
@@ -30,6 +31,33 @@ def authenticate(username: str, password: str) -> User | None:
     user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
     if user is None or not user.is_enabled or not user.check_password(password):
         return None
+    return user
+
+
+class SignInAttempt:
+    """What the audit log records a sign-in attempt against when no account matches."""
+
+    id = None
+    unit_id = None
+
+
+def sign_in(username: str, password: str, *, address: str, now: datetime) -> User:
+    """Check the credentials, throttling failures per account and address (accounts/throttle.py).
+    Failures and throttled attempts are audited (username and address, never the password);
+    the caller commits even when this raises, so the failure is counted."""
+    username = username.strip()[:64]
+    attempt = {"username": username, "address": address}
+    if throttle.is_blocked(username, address, now=now):
+        log_action("login_throttled", SignInAttempt(), actor_id=None, after=attempt, now=now)
+        raise DomainError(_l("Too many failed sign-ins from your address. Wait %(minutes)s minutes and try again.",
+                             minutes=throttle.window_minutes()), status=429, code="too_many_requests")
+    user = authenticate(username, password)
+    if user is None:
+        throttle.record_failure(username, address, now=now)
+        log_action("login_failed", SignInAttempt(), actor_id=None, after=attempt, now=now)
+        raise DomainError(_l("Wrong username or password, or the account is disabled."), status=401,
+                          code="unauthorized")
+    throttle.clear(username, address)
     return user
 
 

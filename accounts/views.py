@@ -26,9 +26,13 @@ bp.record_once(lambda state: auth.register(state.app))
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = services.authenticate(form.username.data, form.password.data)
-        if user is None:
-            form.form_errors.append(_("Wrong username or password, or the account is disabled."))
+        try:
+            user = services.sign_in(form.username.data, form.password.data, address=request.remote_addr or "",
+                                    now=utcnow())
+        except DomainError as error:
+            db.session.commit()  # the failure counts towards the throttle and stays in the audit log
+            form.form_errors.append(str(error.message))
+            return render_template("accounts/login.html", form=form), 429 if error.status == 429 else 422
         else:
             lang = session.get("lang")
             session.clear()  # a fresh session on sign-in: no fixation

@@ -78,8 +78,14 @@ def enforce_declared_policy() -> None:
 
 
 def predicate(function: Callable[..., bool]) -> Callable[..., bool]:
-    """Register a ``can_<verb>_<thing>`` predicate so templates can call ``can("verb_thing", obj)``."""
-    _PREDICATES[function.__name__.removeprefix("can_")] = function
+    """Register a ``can_<verb>_<thing>`` predicate so templates can call ``can("verb_thing", obj)``.
+    Names are unique across packages: a second predicate of the same name is an error."""
+    name = function.__name__.removeprefix("can_")
+    existing = _PREDICATES.get(name)
+    if existing is not None and existing.__module__ != function.__module__:
+        raise RuntimeError(f"Two permission predicates are called can_{name}: {existing.__module__} and "
+                           f"{function.__module__}")
+    _PREDICATES[name] = function
     return function
 
 

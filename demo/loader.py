@@ -17,11 +17,14 @@ from demo.content import (ADJUNCT_POSITIONS, FAMILY_NAMES, FEMALE_GIVEN, FEMALE_
                           MALE_MIDDLE, PLACES, TOPICS)
 from demo.meetings import load_meetings
 from demo.observations import EXTRA_REVIEWERS, ObservedLessons
+from demo.contests import load_contests
+from demo.plans_and_practice import load_plans_and_practice
 from lecturers import services as lecturer_services
 from lecturers.enums import ClassStatus, Degree, Gender, LecturerKind, TheoryLevel, WorkloadRole
 from lecturers.models import Lecturer, Programme, TeachingSession, Topic, TrainingClass
 
-DEMO_PASSWORD = "lectern-demo"
+# B105: demo data only; refused outside LECTERN_ENV=demo
+DEMO_PASSWORD = "lectern-demo"  # nosec B105
 
 
 def database_is_empty() -> bool:
@@ -32,7 +35,8 @@ class DemoBuilder:
     def __init__(self, *, now: datetime, seed: int = 2026) -> None:
         self.now = now
         self.today = now.date()
-        self.random = random.Random(seed)
+        # B311: reproducible demo data, not security
+        self.random = random.Random(seed)  # nosec B311
         self.used_names: set[str] = set()
         self.admin: User | None = None
         self.accounts: dict[str, User] = {}
@@ -58,6 +62,8 @@ class DemoBuilder:
         self._observations({centre: centre_lecturers, faculty: faculty_lecturers})
         load_meetings(unit=centre, lecturers=centre_lecturers, secretary=self.accounts["secretary"],
                       director=self.accounts["director"], now=self.now, rng=self.random)
+        load_plans_and_practice(unit=centre, accounts=self.accounts, now=self.now, rng=self.random)
+        load_contests(unit=centre, lecturers=centre_lecturers, accounts=self.accounts, now=self.now, rng=self.random)
 
     # -- units and people ------------------------------------------------------------------
     def _unit(self, province: Province, name: str, kind: UnitKind) -> Unit:

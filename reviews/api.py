@@ -28,11 +28,11 @@ from core.models import utcnow
 from core.permissions import authenticated, require, require_visible
 from lecturers.models import Lecturer, TeachingSession, Topic
 from lecturers.permissions import can_view_lecturer
-from reviews import authoring, practice, queries, services
+from reviews import authoring, evidence, practice, queries, services
 from reviews.enums import ObservationKind, ObservationState, PracticePurpose, Rating, RubricVersionState, SheetState
 from reviews.models import Observation, Sheet
 from reviews.permissions import (can_finalize_observation, can_plan_observation, can_respond_to_observation,
-                                 can_view_observation, can_view_rubric)
+                                 can_view_candidates, can_view_observation, can_view_rubric)
 from reviews.presenters import observation_page
 from reviews.rubrics import Rubric, RubricDomain, RubricVersion
 
@@ -597,4 +597,79 @@ document(
         }},
     },
     {"Rubric": _RUBRIC, "RubricCriterion": _CRITERION, "Sheet": _SHEET, "Observation": _OBSERVATION},
+)
+
+
+# --- candidates (SPEC §3.8, §6) ---------------------------------------------------------------
+
+
+@bp.get("/candidates")
+@authenticated
+def candidate_list():
+    """The caller's unit's (or ``?unit_id=``'s) active lecturers with a submitted sheet in the
+    window, ranked by severity-adjusted percent; the same rule as the candidate page."""
+    unit = _caller_unit()
+    require(unit is not None and can_view_candidates(current_user, unit))
+    months = evidence.parse_months(request.args.get("months"))
+    if months is None:
+        raise DomainError(_("months must be a whole number from %(low)s to %(high)s.", low=evidence.MIN_MONTHS,
+                            high=evidence.MAX_MONTHS), status=400, code="bad_request")
+    eligibility = evidence.parse_eligibility(request.args.get("eligibility"))
+    if eligibility is None:
+        raise DomainError(_("eligibility must be all or full_time."), status=400, code="bad_request")
+    rows = evidence.candidates([unit.id], evidence.window(months, today=utcnow().date()), eligibility=eligibility)
+    return jsonify([_candidate_json(row) for row in rows])
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def _candidate_json(row) -> dict[str, Any]:
+    return {"lecturer_id": row.lecturer.id, "full_name": row.lecturer.full_name, "kind": row.lecturer.kind,
+            "rank": row.rank, "raw_mean": _rounded(row.raw_mean), "adjusted": _rounded(row.adjusted.value),
+            "stderr": _rounded(row.adjusted.stderr), "n_sheets": row.n_sheets, "n_observations": row.n_observations,
+            "trend": _rounded(row.trend.slope) if row.trend else None,
+            "trend_stderr": _rounded(row.trend.stderr) if row.trend else None,
+            "not_separable_from_above": row.not_separable_from_above}
+
+
+_CANDIDATE = {
+    "type": "object",
+    "required": ["lecturer_id", "raw_mean", "adjusted", "stderr", "n_sheets", "trend"],
+    "properties": {
+        "lecturer_id": {"type": "integer"}, "full_name": {"type": "string"},
+        "kind": {"type": "string", "enum": ["full_time", "adjunct"]},
+        "rank": {"type": "integer", "description": "1 for the highest adjusted percent"},
+        "raw_mean": {**_NUMBER, "description": "Mean percent of the lecturer's submitted sheets in the window"},
+        "adjusted": {**_NUMBER, "description": "Severity-adjusted percent (SPEC §3.5), comparable across reviewers"},
+        "stderr": {**_NUMBER, "description": "Standard error of adjusted (percent points)"},
+        "n_sheets": {"type": "integer"}, "n_observations": {"type": "integer"},
+        "trend": {**_NUMBER, "nullable": True,
+                  "description": "Slope of finalised results in percent points per year; null with fewer than 3"},
+        "trend_stderr": {**_NUMBER, "nullable": True},
+        "not_separable_from_above": {"type": "boolean",
+                                     "description": "The 95 % intervals of this lecturer and the one ranked just "
+                                                    "above overlap"},
+    },
+}
+
+document(
+    {"/candidates": {"get": {
+        "summary": "Contest candidates: the active lecturers with at least one submitted sheet in the window, "
+                   "ranked by severity-adjusted percent (a director of the unit, or an overseer of its province)",
+        "parameters": [
+            {"name": "months", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 1, "maximum": 120, "default": 12},
+             "description": "The window: this many months back from today"},
+            {"name": "unit_id", "in": "query", "required": False, "schema": {"type": "integer"},
+             "description": "A unit the caller directs or oversees (default: the caller's unit)"},
+            {"name": "eligibility", "in": "query", "required": False,
+             "schema": {"type": "string", "enum": ["all", "full_time"], "default": "all"}},
+        ],
+        "responses": {"200": {"description": "Candidates, highest adjusted first",
+                              **_json({"type": "array", "items": _ref("Candidate")})},
+                      **error_responses(400, 401, 403)},
+    }}},
+    {"Candidate": _CANDIDATE},
 )

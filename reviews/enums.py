@@ -71,3 +71,10 @@ class PracticeVerdict(LabelledEnum):
 
 # The headings attendees comment under at a practice lecture (SPEC §3.7).
 PRACTICE_HEADINGS = ("content", "method", "demeanour", "slides", "timing")
+
+
+class Eligibility(LabelledEnum):
+    """Who may be a contest candidate (SPEC §3.8)."""
+
+    ALL = "all", _l("All lecturers")
+    FULL_TIME = "full_time", _l("Full-time lecturers only")

@@ -16,7 +16,6 @@ from datetime import date
 from decimal import Decimal
 
 from babel.numbers import format_decimal
-from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -24,13 +23,13 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from flask_babel import gettext as _
 
+from core.documents import a4_document, layout_table
 from core.vietnamese import fold
 from reviews import scoring
 from reviews.enums import ObservationKind, Rating, ResponseKind
 from reviews.models import Observation, Sheet
 
 MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-FONT = "Times New Roman"  # the font of Vietnamese state documents (Nghị định 30/2020)
 _SHADE = "E7E6E6"
 _TEXT_WIDTH = 16.5  # cm: A4 less the margins below
 
@@ -65,7 +64,7 @@ class _Form:
         self.locale = locale
         self.version = observation.rubric_version
         self.spec = self.version.spec()
-        self.document = _blank_document()
+        self.document = a4_document()
         self.result = self._result(method)
 
     # -- figures -------------------------------------------------------------------------
@@ -89,7 +88,7 @@ class _Form:
 
     # -- blocks --------------------------------------------------------------------------
     def header(self) -> None:
-        table = _borderless_table(self.document, [Cm(6.5), Cm(9.5)])
+        table = layout_table(self.document, [Cm(6.5), Cm(9.5)])
         left, right = table.rows[0].cells
         _line(left.paragraphs[0], self.observation.unit.name.upper(), bold=True, size=12)
         _line(left.add_paragraph(), "———", size=10)
@@ -267,29 +266,13 @@ class _Form:
         line.add_run(_("%(place)s, date %(day)s month %(month)s year %(year)s", place=place,
                        day=f"{when.day:02d}", month=f"{when.month:02d}", year=when.year)).italic = True
         observers = [sheet.observer.full_name for sheet in observation.sheets]
-        table = _borderless_table(self.document, [Cm(8), Cm(8)])
+        table = layout_table(self.document, [Cm(8), Cm(8)])
         left, right = table.rows[0].cells
         _signature(left, _("OBSERVERS") if len(observers) > 1 else _("OBSERVER"), observers)
         _signature(right, _("CHAIR"), [observation.chair.full_name])
 
 
 # --- python-docx helpers -------------------------------------------------------------------
-
-def _blank_document():
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-    normal = document.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(13)
-    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attribute), FONT)
-    normal.paragraph_format.space_after = Pt(3)
-    return document
-
 
 def _line(paragraph, text: str, *, bold: bool = False, italic: bool = False, underline: bool = False,
           size: int | None = None) -> None:
@@ -311,15 +294,6 @@ def _heading(document, text: str) -> None:
 
 def _rating(code: str | None) -> str:
     return str(Rating(code).label) if code else "—"
-
-
-def _borderless_table(document, widths: list):
-    """A layout table: the default table style of python-docx's template draws no borders."""
-    table = document.add_table(rows=1, cols=len(widths))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    _widths(table, widths)
-    return table
 
 
 def _widths(table, widths: list) -> None:

@@ -115,3 +115,21 @@ def can_self_assess(user: User, observation: Observation) -> bool:
 @predicate
 def can_give_verdict(user: User, observation: Observation) -> bool:
     return observation.practice is not None and can_finalize_observation(user, observation)
+
+
+@predicate
+def can_view_candidates(user: User, unit: Unit) -> bool:
+    """The candidate evidence: the unit's director; the province's overseers read it."""
+    return bool(_roles(user, unit) & {Role.DIRECTOR, Role.OVERSEER})
+
+
+@predicate
+def can_choose_candidates(user: User, unit: Unit) -> bool:
+    """Shortlisting and nominating is the unit director's decision."""
+    return Role.DIRECTOR in _roles(user, unit)
+
+
+@predicate
+def can_view_severity(user: User, unit: Unit) -> bool:
+    """Reviewers' estimated severity: the unit's director only."""
+    return Role.DIRECTOR in _roles(user, unit)

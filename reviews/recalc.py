@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from core.extensions import db
 from core.models import log_action
 from reviews import scoring
-from reviews.enums import ObservationState, SheetState
+from reviews.enums import ObservationKind, ObservationState, SheetState
 from reviews.models import Observation, ObservationScore, Sheet, SheetScore
 from reviews.rubrics import Criterion, RubricVersion
 from reviews.services import consolidation_method
@@ -84,12 +84,18 @@ def sheet_figures(sheet: Sheet, spec: scoring.RubricSpec) -> dict[str, object]:
     criterion is scored), a submitted sheet's total, percent and rating. A draft with no score
     has no figures until it is first saved, and zeros after."""
     scores = sheet.score_map()
-    if not scores and sheet.state == SheetState.DRAFT and sheet.total is None:
+    if not scores and (sheet.state == SheetState.DRAFT and sheet.total is None or _comments_only(sheet)):
         return {"total": None, "percent": None, "rating": None}
     total = scoring.sheet_total(scores)
     complete = len(scores) == len(spec.criteria)
     rating = scoring.rating(spec, total, scores) if complete or sheet.state == SheetState.SUBMITTED else None
     return {"total": total, "percent": scoring.percent(total, spec.max_total), "rating": rating}
+
+
+def _comments_only(sheet: Sheet) -> bool:
+    """A submitted sheet of a practice lecture without scores: the attendee only commented."""
+    return (sheet.state == SheetState.SUBMITTED and not sheet.scores
+            and sheet.observation.kind == ObservationKind.PRACTICE_LECTURE)
 
 
 def check_sheet(sheet: Sheet, spec: scoring.RubricSpec, *, now: datetime) -> list[Difference]:
@@ -115,8 +121,9 @@ def check_sheet(sheet: Sheet, spec: scoring.RubricSpec, *, now: datetime) -> lis
 
 def observation_figures(observation: Observation, spec: scoring.RubricSpec) -> dict[str, object] | None:
     """The consolidation of the submitted sheets with the method stored at finalisation, or
-    None when no submitted sheet is left to consolidate."""
-    submitted = [sheet.score_map() for sheet in observation.sheets if sheet.is_submitted]
+    None when no submitted sheet is left to consolidate. Sheets that only comment on a
+    practice lecture are left out, as at finalisation."""
+    submitted = [sheet.score_map() for sheet in observation.sheets if sheet.is_submitted and not _comments_only(sheet)]
     if not submitted:
         return None
     method = observation.method or consolidation_method(observation.unit_id)
@@ -131,6 +138,8 @@ def check_observation(observation: Observation, spec: scoring.RubricSpec) -> lis
     """Compare a finalised observation's stored consolidation with a recomputed one. It is
     locked: differences are only reported."""
     computed = observation_figures(observation, spec)
+    if computed is None and observation.kind == ObservationKind.PRACTICE_LECTURE and observation.total is None:
+        return []  # a practice lecture the attendees only commented on: finalised without a score
     if computed is None:
         return [Difference("observation", observation.id, observation.id, "sheet_count", observation.sheet_count,
                            0, rewritten=False)]

@@ -218,6 +218,8 @@ def submit_sheet(sheet: Sheet, *, actor: User, now: datetime) -> Sheet:
     if sheet.scores or sheet.observation.kind != ObservationKind.PRACTICE_LECTURE:
         _validated(rubric.spec(), sheet.score_map(), complete=True)
         _store_totals(sheet, rubric, provisional=False)
+    else:  # comments only: no score, so no figures (a draft saved without scores carries zeros)
+        sheet.total = sheet.percent = sheet.rating = None
     sheet.state = SheetState.SUBMITTED
     sheet.submitted_at = now
     _move(sheet.observation, ObservationState.IN_PROGRESS, actor=actor, now=now)

@@ -82,6 +82,9 @@ def app(_app, tmp_path):
     """The application, with every database change of the test rolled back afterwards, and
     uploaded files written under the test's own temporary folder."""
     _app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    _app.config["CHART_CACHE_FOLDER"] = str(tmp_path / "chart-cache")
+    _app.config["EXPORT_FOLDER"] = str(tmp_path / "exports")
+    _app.config["EXPORT_IN_BACKGROUND"] = False
     with _app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()

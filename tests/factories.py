@@ -107,6 +107,7 @@ class World:
     rubric: object = None  # a draft rubric of the unit: one domain with two criteria, no bands yet
     plan: object = None  # a submitted lesson plan of ``lecturer`` for ``topic``, with a PDF
     meeting_urls: dict | None = None  # sample URL values: a draft meeting of unit A and its rows
+    contest_urls: dict | None = None  # sample URL values: a unit-A contest in setup (judge: reviewer)
 
     def user(self, role: str) -> User | None:
         return {"admin": self.admin, "director": self.director, "reviewer": self.reviewer,
@@ -147,6 +148,7 @@ def make_world() -> World:
     world.rubric = make_rubric(world.unit, actor=world.director, criteria=2)
     world.plan = make_plan(lecturer, topic=topic, submit=True)
     world.meeting_urls = meeting_urls(make_meeting(world, full=True))
+    world.contest_urls = contest_urls(world)
     return world
 
 
@@ -263,3 +265,34 @@ def record_everyone(meeting, actor: User, status: str = "present") -> None:
     services.record_attendance(meeting, statuses={a.id: (status, "Đi công tác" if status == "excused" else "")
                                                   for a in meeting.attendances},
                                expected_version=None, actor=actor, now=utcnow())
+
+
+# --- contests ---------------------------------------------------------------------------------
+
+
+def make_contest(world: World, *, name: str = "Hội thi giảng viên giỏi cấp cơ sở", year: int = 2026):
+    """A unit-level contest of unit A in setup: lesson plan ×1 and live lecture ×3 (20 points each)."""
+    from contests import services
+
+    return services.create_contest(
+        unit=world.unit, actor=world.director, now=utcnow(),
+        values={"name": name, "level": "unit", "year": year,
+                "prize_quotas": {"first": 1, "second": 1, "third": 1, "consolation": None}},
+        components=[{"code": "plan", "name": "Soạn giáo án", "max_points": "20", "weight": "1"},
+                    {"code": "lecture", "name": "Giảng trực tiếp", "max_points": "20", "weight": "3"}])
+
+
+def contest_urls(world: World) -> dict:
+    """The sample contest of unit A (setup; the reviewer judges; the lecturer is entered with a document)."""
+    from contests import services
+    from contests.models import EntryDocument
+
+    contest = make_contest(world)
+    services.add_judge(contest, user=world.reviewer, actor=world.director, now=utcnow())
+    entry = services.add_entry(contest, lecturer=world.lecturer, topic="Điều lệ Đảng", actor=world.director,
+                               now=utcnow())
+    # The entry's document is the sample lesson plan's stored file: no second file on disk.
+    document = EntryDocument(entry_id=entry.id, file_id=world.plan.latest.file_id, title="Giáo án")
+    db.session.add(document)
+    db.session.flush()
+    return {"contest_id": contest.id, "entry_id": entry.id, "document_id": document.id}

@@ -78,6 +78,20 @@ EXPECTED: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
     "lecturers.class_edit": {"/classes/new": DIRECTORS, "/classes/<int:class_id>/edit": UNIT_A_DIRECTOR},
     "lecturers.session_create": UNIT_A_DIRECTOR,
     "lecturers.session_delete": UNIT_A_DIRECTOR,
+    # Progress charts follow the lecturer page. Dashboards: a director's own unit; the province for its
+    # overseers. Exports of the unit one works in: its director and the province's overseers. The
+    # sample export job does not exist (a job is its starter's own; tested in tests/dashboards).
+    "reviews.progress_chart": UNIT_A_READERS | {"lecturer"},
+    "reviews.progress_domains": UNIT_A_READERS | {"lecturer"},
+    "reviews.progress_csv": UNIT_A_READERS | {"lecturer"},
+    "dashboards.unit_dashboard": DIRECTORS,
+    "dashboards.province_dashboard": frozenset({"overseer"}),
+    "dashboards.province_chart": frozenset({"overseer"}),
+    "dashboards.export_observations": DIRECTORS | {"overseer"},
+    "dashboards.export_roster": DIRECTORS | {"overseer"},
+    "dashboards.export_quarterly": DIRECTORS | {"overseer"},
+    "dashboards.export_status": frozenset(),
+    "dashboards.export_download": frozenset(),
     # Lesson plans. The sample plan is world.lecturer's, submitted (waiting for review): its
     # lecturer, the unit's director and reviewers, and the province's overseer read it; the
     # director and reviewers decide; the draft form is closed to everyone while it is under review
@@ -129,6 +143,31 @@ EXPECTED: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
     "api.meeting_attendance": UNIT_A_READERS,
     "api.action_item_list": OWN_UNIT_READERS,
     "api.action_item_get": UNIT_A_READERS | {"lecturer"},
+    # Contests. The sample contest of unit A is in setup, organised by the director; the reviewer
+    # is its judge; the lecturer is entered. Judging, phases and results are tested in tests/contests.
+    "contests.contest_list": DIRECTORS | {"overseer"},
+    "contests.contest_create": DIRECTORS,  # an overseer organises from the provincial board
+    "contests.contest_detail": UNIT_A_READERS,
+    "contests.component_add": UNIT_A_DIRECTOR,
+    "contests.judge_add": UNIT_A_DIRECTOR,
+    "contests.entry_add": UNIT_A_DIRECTOR,
+    "contests.document_add": UNIT_A_DIRECTOR,
+    "contests.document_file": frozenset({"director", "reviewer"}),
+    "contests.marks": frozenset(),
+    "contests.conflict_declare": frozenset({"reviewer"}),
+    "contests.phase": UNIT_A_DIRECTOR,
+    "contests.ranking": UNIT_A_DIRECTOR,
+    "contests.ranking_xlsx": UNIT_A_DIRECTOR,
+    "contests.ranking_docx": UNIT_A_DIRECTOR,
+    "contests.outside_result": UNIT_A_DIRECTOR,
+    "api.contest_list": DIRECTORS | {"overseer"},
+    "api.contest_create": DIRECTORS,
+    "api.contest_get": UNIT_A_READERS,
+    "api.contest_judge_add": UNIT_A_DIRECTOR,
+    "api.contest_entry_add": UNIT_A_DIRECTOR,
+    "api.contest_my_marks": frozenset(),
+    "api.contest_phase": UNIT_A_DIRECTOR,
+    "api.contest_ranking": UNIT_A_DIRECTOR,
     "api.openapi": EVERYONE,
     "api.token_create": EVERYONE,
     "api.me": SIGNED_IN,
@@ -162,6 +201,13 @@ EXPECTED: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
     "reviews.observation_respond": frozenset(),
     "reviews.coverage": frozenset({"director", "overseer", "sibling_director", "outsider"}),
     "reviews.conflicts": DIRECTORS | {"reviewer"},
+    # Contest candidates (evidence): a director's own unit; the province's overseer reads it. The
+    # reviewers' severity is the director's only.
+    "contests.candidates": DIRECTORS | {"overseer"},
+    "contests.candidates_decide": DIRECTORS,
+    "contests.candidate_decisions": DIRECTORS | {"overseer"},
+    "reviews.severity": DIRECTORS,
+    "api.candidate_list": DIRECTORS | {"overseer"},
     # Practice lectures: anyone who plans in their unit, and lecturers for their own rehearsal.
     # The sample observation is an observed lesson, so its practice actions are refused to all.
     "reviews.practice_create": DIRECTORS | {"reviewer", "lecturer"},
@@ -213,10 +259,11 @@ def _url_values(world) -> dict[str, int]:
     return {"lecturer_id": world.lecturer.id, "class_id": world.training_class.id,
             "programme_id": world.programme.id, "topic_id": world.topic.id, "session_id": world.session.id,
             "unit_id": world.unit.id, "user_id": world.reviewer.id, "observation_id": world.observation.id,
-            "plan_id": world.plan.id, "number": 1,
+            "plan_id": world.plan.id, "number": 1, "job_id": "0" * 32, "fmt": "png",
             "version_id": world.rubric.versions[0].id, "domain_id": world.rubric.versions[0].domains[0].id,
             "criterion_id": world.rubric.versions[0].criteria[0].id,
-            "rubric_id": factories.shipped_version().rubric_id, **(world.meeting_urls or {})}
+            "rubric_id": factories.shipped_version().rubric_id, **(world.meeting_urls or {}),
+            **(world.contest_urls or {})}
 
 
 def _url(rule, values: dict[str, int]) -> str:

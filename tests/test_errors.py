@@ -303,3 +303,18 @@ def test_a_concurrent_change_to_the_same_record_is_a_translated_409_not_a_500(wo
 
     assert response.status_code == 409
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_production_cookies_are_secure_host_only_httponly_and_lax(monkeypatch, database_url, world):
+    from app import create_app
+    from config import Config
+
+    monkeypatch.setattr(Config, "SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("LECTERN_ENV", "production")
+    application = create_app()
+    application.config.update(SQLALCHEMY_DATABASE_URI=database_url)
+
+    assert (application.config["SESSION_COOKIE_NAME"], application.config["SESSION_COOKIE_SECURE"],
+            application.config["SESSION_COOKIE_HTTPONLY"], application.config["SESSION_COOKIE_SAMESITE"]) == (
+        "__Host-session", True, True, "Lax")
+    assert application.config["DEMO_MODE"] is False

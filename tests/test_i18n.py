@@ -53,3 +53,25 @@ def test_vietnamese_catalogue_uses_diacritics():
 
     assert catalog.get("Sign in").string == "Đăng nhập"
     assert catalog.get("Lecturers").string == "Giảng viên"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_translations_keep_the_placeholders_and_add_no_bare_percent(lang):
+    """Jinja's gettext always %-formats, so a stray "%" in a translation breaks the page."""
+    import re
+
+    def tokens(text: str) -> list[str]:
+        return sorted(re.findall(r"%\([a-z_]+\)[sd]|%%", text))
+
+    wrong = []
+    for message in _catalog(lang):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            bare = re.findall(r"%(?!\()", re.sub(r"%%", "", text))
+            if bare or (not isinstance(message.id, tuple) and tokens(ids[0]) != tokens(text)):
+                wrong.append(ids[0])
+
+    assert wrong == []

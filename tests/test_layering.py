@@ -18,10 +18,12 @@ ALLOWED = {
     "reviews": {"core", "accounts", "lecturers"},
     "contests": {"core", "accounts", "lecturers", "reviews"},
     "meetings": {"core", "accounts", "lecturers", "reviews"},
+    "dashboards": {"core", "accounts", "lecturers", "reviews", "meetings"},
 }
 RANK = {"enums": 0, "models": 1, "rubrics": 1, "permissions": 2, "scoring": 0, "services": 3, "queries": 3,
-        "roster": 3, "authoring": 3, "recalc": 3, "practice": 3, "forms": 4, "presenters": 4, "exports": 4, "auth": 4, "views": 5, "api": 5, "cli": 5,
-        "lesson_plans": 3, "plans_api": 5, "practice_api": 5}
+        "roster": 3, "authoring": 3, "recalc": 3, "practice": 3, "forms": 4, "presenters": 4, "exports": 4, "auth": 4, "throttle": 3, "views": 5, "api": 5, "cli": 5,
+        "lesson_plans": 3, "plans_api": 5, "practice_api": 5,
+        "evidence": 3}
 
 
 def _imports(path: Path) -> set[str]:

@@ -3,42 +3,24 @@ from __future__ import annotations
 
 import io
 
-from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from core.documents import a4_document, layout_table
 from meetings.exports.content import Block, Run, minutes_blocks
 from meetings.presenters import MinutesPage
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-DOCX_FONT = "Times New Roman"  # the font of Vietnamese Party and state documents
 
 
 def minutes_docx(page: MinutesPage) -> bytes:
-    document = _blank_document()
+    document = a4_document()
     for block in minutes_blocks(page):
         _DOCX[block.kind](document, block)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-
-def _blank_document():
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-    normal = document.styles["Normal"]
-    normal.font.name = DOCX_FONT
-    normal.font.size = Pt(13)
-    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attribute), DOCX_FONT)
-    normal.paragraph_format.space_after = Pt(3)
-    return document
 
 
 def _add_runs(paragraph, runs: list[Run]) -> None:
@@ -60,18 +42,8 @@ def _centred(paragraph, text: str, *, bold=False, italic=False, underline=False,
         run.font.size = Pt(size)
 
 
-def _layout_table(document, widths: list):
-    """A borderless layout table (python-docx's default table style draws no borders)."""
-    table = document.add_table(rows=1, cols=len(widths))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for cell, width in zip(table.rows[0].cells, widths, strict=True):
-        cell.width = width
-    return table
-
-
 def _docx_header(document, block: Block) -> None:
-    left, right = _layout_table(document, [Cm(7), Cm(9.5)]).rows[0].cells
+    left, right = layout_table(document, [Cm(7), Cm(9.5)]).rows[0].cells
     unit, star, number = block.left
     _centred(left.paragraphs[0], unit, bold=True, size=13)
     _centred(left.add_paragraph(), star, bold=True)
@@ -133,7 +105,7 @@ def _docx_table(document, block: Block) -> None:
 
 
 def _docx_signatures(document, block: Block) -> None:
-    left, right = _layout_table(document, [Cm(8), Cm(8.5)]).rows[0].cells
+    left, right = layout_table(document, [Cm(8), Cm(8.5)]).rows[0].cells
     for cell, (label, name) in ((left, block.left), (right, block.right)):
         paragraph = cell.paragraphs[0]
         paragraph.paragraph_format.space_before = Pt(12)

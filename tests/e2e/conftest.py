@@ -212,8 +212,8 @@ def _catalogue(lang: str) -> dict[str, str]:
 
     with open(path, "rb") as handle:
         catalog = read_mo(handle)
-    return {message.id: message.string for message in catalog
-            if message.id and isinstance(message.id, str) and message.string}
+    return {message.id: message.string for message in catalog  # pgettext entries (a context) are other words
+            if message.id and isinstance(message.id, str) and message.string and not message.context}
 
 
 def ui(english: str, lang: str = DEFAULT_LOCALE) -> str:

@@ -12,23 +12,26 @@ HOME = "/home"
 PROFILE = "<my profile>"  # /lecturers/<id of the user's own lecturer record>
 UNIT_RECORDS = ["/lecturers", "/programmes", "/classes"]
 WORKLOAD = "/workload"
+CANDIDATES = "/candidates"
+CONTESTS = "/contests"
 IMPORT = "/lecturers/import"
 ADMIN = ["/admin/units", "/admin/users"]
 
 MINE, OBSERVATIONS, RUBRICS = "/observations/mine", "/observations", "/rubrics"
 MEETINGS = "/meetings"
 PLANS, PLANS_TO_REVIEW = "/lesson-plans", "/lesson-plans/review"
+DASHBOARD, PROVINCE = "/dashboard", "/province"
 EXPECTED_NAV = {
     "admin": [HOME, *ADMIN],
     "director": [HOME, PROFILE, PLANS, MINE, PLANS_TO_REVIEW, *UNIT_RECORDS, OBSERVATIONS, MEETINGS, RUBRICS,
-                 WORKLOAD, IMPORT],
+                 WORKLOAD, CANDIDATES, CONTESTS, DASHBOARD, IMPORT],
     "director2": [HOME, PROFILE, PLANS, MINE, PLANS_TO_REVIEW, *UNIT_RECORDS, OBSERVATIONS, MEETINGS, RUBRICS,
-                  WORKLOAD, IMPORT],
+                  WORKLOAD, CANDIDATES, CONTESTS, DASHBOARD, IMPORT],
     "reviewer": [HOME, PROFILE, PLANS, MINE, PLANS_TO_REVIEW, *UNIT_RECORDS, OBSERVATIONS, MEETINGS],
     "reviewer2": [HOME, PROFILE, PLANS, MINE, PLANS_TO_REVIEW, *UNIT_RECORDS, OBSERVATIONS, MEETINGS],
     "lecturer": [HOME, PROFILE, PLANS],
     "secretary": [HOME, *UNIT_RECORDS, OBSERVATIONS, MEETINGS],
-    "overseer": [HOME, *UNIT_RECORDS, OBSERVATIONS, MEETINGS, WORKLOAD],
+    "overseer": [HOME, *UNIT_RECORDS, OBSERVATIONS, MEETINGS, WORKLOAD, CANDIDATES, CONTESTS, PROVINCE],
 }
 
 
@@ -38,7 +41,8 @@ def _normalised(paths: list[str]) -> list[str]:
 
 # Places a role may or may not use; those outside its navigation must be refused.
 PLACES = [*UNIT_RECORDS, MINE, OBSERVATIONS, MEETINGS, RUBRICS, WORKLOAD, IMPORT, *ADMIN, "/lecturers/new",
-          "/classes/new", PLANS, PLANS_TO_REVIEW]
+          "/classes/new", PLANS, PLANS_TO_REVIEW, CANDIDATES, "/candidates/severity", CONTESTS, "/contests/new",
+          DASHBOARD, PROVINCE]
 
 
 @pytest.mark.parametrize("username", sorted(EXPECTED_NAV))
@@ -55,7 +59,9 @@ def test_navigation_shows_exactly_what_the_role_may_use(page, username):
         response = page.goto(path)
         assert response.status == 200, path
         assert page.locator("main h1").inner_text().strip(), path
-    managing = {"/lecturers/new", "/classes/new"} if IMPORT in paths else set()  # the unit's director
+    managing = {"/lecturers/new", "/classes/new", "/candidates/severity"} if IMPORT in paths else set()  # director
+    if CONTESTS in paths:  # directors and overseers organise contests
+        managing.add("/contests/new")
     for path in PLACES:  # ...and what is not offered is refused
         if path not in paths and path not in managing:
             assert page.goto(path).status in (403, 404), path

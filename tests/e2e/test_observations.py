@@ -456,7 +456,7 @@ def test_lecturer_reads_the_result_and_disagrees(new_page, story):
     with phone.expect_navigation():
         phone.click("header .menu nav a[href^='/lecturers/']")
     with phone.expect_navigation():
-        phone.click(f"main a[href='/observations/{oid}']")
+        phone.locator(f"main a[href='/observations/{oid}']:visible").first.click()
     _shoot(phone, "observation-lecturer")
     result = phone.locator("section.result")
     assert _number(result.locator(".big-number").inner_text()) == story["consolidated"]

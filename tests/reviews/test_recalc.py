@@ -132,3 +132,30 @@ def test_the_command_prints_the_differences_and_a_summary_and_succeeds(app, worl
         "Checked 4 sheets and 1 finalised observations: 1 differ, 1 rewritten (draft sheets), "
         "0 locked and reported only."]
     assert db.session.scalar(sa.select(Sheet.total).where(Sheet.id == sheet.id)) == Decimal("2")
+
+
+def test_a_practice_lecture_with_comments_only_sheets_has_no_difference(world):
+    from datetime import date
+
+    from accounts.enums import Role
+    from reviews import practice
+
+    colleague = factories.make_user((world.unit, Role.LECTURER), username="dongnghiep2", full_name="Lê Văn Bình")
+    observation = practice.schedule_practice(
+        unit=world.unit, lecturer=world.lecturer, attendees=[world.reviewer, colleague], on=date(2026, 4, 6),
+        purpose="new_topic", audience="Đảng viên mới", allowed_minutes=45, actor=world.director, now=utcnow())
+    practice.record_self_assessment(observation, text="Tự nhận xét", actual_minutes=48, actor=world.lecturer_user,
+                                    now=utcnow())
+    commented = _sheet(observation, colleague)
+    services.save_sheet(commented, scores={}, texts={}, actor=colleague, now=utcnow())  # as the form saves it
+    practice.save_comments(commented, comments={"method": "Nên tăng trao đổi"}, actor=colleague, now=utcnow())
+    services.submit_sheet(commented, actor=colleague, now=utcnow())
+    factories.submit(_sheet(observation, world.reviewer), factories.full_scores(observation.rubric_version, "1.5"),
+                     world.reviewer)
+    practice.give_verdict(observation, verdict="ready", rehearse_by=None, debrief="", action_points="",
+                          actual_minutes=None, actor=world.director, now=utcnow())
+
+    report = recalc.recalculate(now=utcnow())
+
+    assert (commented.total, commented.percent, commented.rating) == (None, None, None)
+    assert (observation.sheet_count, report.differences) == (1, [])

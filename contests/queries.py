@@ -1,0 +1,164 @@
+"""Reads for contests: lists, a contest with everything its pages show, the ranking (through
+contests.scoring), what a judge may see, and lecturers' past results."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from accounts.enums import Role
+from accounts.models import Unit, User
+from contests import scoring
+from contests.enums import ContestLevel, ContestPhase
+from contests.models import (CandidateDecision, Contest, ContestEntry, ContestJudge, ContestResult, EntryDocument,
+                             OutsideResult)
+from core.extensions import db
+
+
+def contest_detail(contest_id: int) -> Contest | None:
+    """A contest with its components, judges, entries, marks, conflicts and documents loaded."""
+    query = (sa.select(Contest).where(Contest.id == contest_id)
+             .options(joinedload(Contest.unit), joinedload(Contest.organiser), selectinload(Contest.components),
+                      selectinload(Contest.judges).joinedload(ContestJudge.user),
+                      selectinload(Contest.entries).joinedload(ContestEntry.lecturer),
+                      selectinload(Contest.entries).joinedload(ContestEntry.unit),
+                      selectinload(Contest.entries).selectinload(ContestEntry.marks),
+                      selectinload(Contest.entries).selectinload(ContestEntry.conflicts),
+                      selectinload(Contest.entries).selectinload(ContestEntry.documents)
+                      .joinedload(EntryDocument.file)))
+    return db.session.scalar(query)
+
+
+def visible_contests(user: User) -> list[Contest]:
+    """The contests a user may open: those of units they lead, read or oversee, higher-level
+    contests of their province (directors nominate to them), and those they judge."""
+    unit_ids = user.unit_ids_with_role(Role.DIRECTOR, Role.REVIEWER, Role.SECRETARY)
+    province_ids = user.overseen_province_ids()
+    director_provinces = {grant.unit.province_id for grant in user.grants if grant.role == Role.DIRECTOR}
+    judged = sa.select(ContestJudge.contest_id).where(ContestJudge.user_id == user.id)
+    condition = sa.or_(
+        Contest.unit_id.in_(unit_ids) if unit_ids else sa.false(),
+        Unit.province_id.in_(province_ids) if province_ids else sa.false(),
+        sa.and_(Contest.level != ContestLevel.UNIT, Unit.province_id.in_(director_provinces))
+        if director_provinces else sa.false(),
+        Contest.id.in_(judged))
+    query = (sa.select(Contest).join(Unit, Unit.id == Contest.unit_id).where(condition)
+             .options(joinedload(Contest.unit), selectinload(Contest.entries), selectinload(Contest.judges))
+             .order_by(Contest.year.desc(), Contest.id.desc()))
+    return list(db.session.scalars(query))
+
+
+def _combined(entry: ContestEntry, contest: Contest) -> dict[str, Decimal | None]:
+    """Each component's combined mark, leaving out judges with a declared conflict."""
+    excluded = entry.conflicted_judge_ids()
+    components: dict[str, Decimal | None] = {}
+    for component in contest.components:
+        marks = [mark.points for mark in entry.marks
+                 if mark.component_id == component.id and mark.judge_id not in excluded]
+        components[component.code] = scoring.combine(marks, contest.aggregation) if marks else None
+    return components
+
+
+def contest_ranking(contest: Contest) -> scoring.Ranking:
+    """Ranks and prizes from the judges' marks (contests.scoring does the maths)."""
+    weights = {component.code: component.weight for component in contest.components}
+    scores = [scoring.EntryScores(entry.id, _combined(entry, contest)) for entry in contest.entries]
+    ranked = scoring.rank(scores, weights, contest.tie_break or [])
+    return scoring.award_prizes(ranked, contest.quotas)
+
+
+def published_ranking(contest: Contest) -> scoring.Ranking:
+    """The results as written when the contest was published."""
+    rows = db.session.scalars(sa.select(ContestResult).where(ContestResult.contest_id == contest.id)
+                              .order_by(ContestResult.rank.is_(None), ContestResult.rank, ContestResult.id))
+    entries = [scoring.RankedEntry(row.entry_id, row.total,
+                                   {code: None if value is None else Decimal(value)
+                                    for code, value in row.components.items()}, row.rank, row.prize)
+               for row in rows]
+    return scoring.Ranking(entries, [])
+
+
+def ranking_of(contest: Contest) -> scoring.Ranking:
+    return published_ranking(contest) if contest.phase == ContestPhase.PUBLISHED else contest_ranking(contest)
+
+
+def judge_progress(contest: Contest) -> dict[int, int]:
+    """Per judge: how many marks they gave (the organiser sees who is still marking)."""
+    counts: dict[int, int] = {judge.user_id: 0 for judge in contest.judges}
+    for entry in contest.entries:
+        for mark in entry.marks:
+            counts[mark.judge_id] = counts.get(mark.judge_id, 0) + 1
+    return counts
+
+
+def judged_by(user: User) -> list[Contest]:
+    """Contests the user judges that are being judged now (for the home page)."""
+    query = (sa.select(Contest).join(ContestJudge, ContestJudge.contest_id == Contest.id)
+             .where(ContestJudge.user_id == user.id, Contest.phase == ContestPhase.JUDGING)
+             .order_by(Contest.id))
+    return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class PastResult:
+    """A lecturer's result in a contest: published in Lectern, or recorded from outside."""
+
+    lecturer_id: int
+    year: int
+    level: str
+    contest_name: str
+    prize: str | None
+    rank: int | None = None
+    total: Decimal | None = None
+    contest_id: int | None = None  # None: an outside contest
+
+    @property
+    def is_outside(self) -> bool:
+        return self.contest_id is None
+
+
+def past_results(lecturer_ids: Iterable[int]) -> dict[int, list[PastResult]]:
+    """Published contest results and recorded outside results of the lecturers, newest year
+    first; every id is a key (an empty list when there is nothing)."""
+    ids = sorted(set(lecturer_ids))
+    results: dict[int, list[PastResult]] = {lecturer_id: [] for lecturer_id in ids}
+    if not ids:
+        return results
+    published = db.session.execute(
+        sa.select(ContestResult, Contest).join(Contest, Contest.id == ContestResult.contest_id)
+        .where(ContestResult.lecturer_id.in_(ids)))
+    for row, contest in published:
+        results[row.lecturer_id].append(PastResult(row.lecturer_id, contest.year, contest.level, contest.name,
+                                                   row.prize, row.rank, row.total, contest.id))
+    for outside in db.session.scalars(sa.select(OutsideResult).where(OutsideResult.lecturer_id.in_(ids))):
+        results[outside.lecturer_id].append(PastResult(outside.lecturer_id, outside.year, outside.level,
+                                                       outside.contest_name, outside.prize))
+    for items in results.values():
+        items.sort(key=lambda item: (-item.year, item.contest_name))
+    return results
+
+
+def decisions_of(unit_id: int) -> list[CandidateDecision]:
+    query = (sa.select(CandidateDecision).where(CandidateDecision.unit_id == unit_id)
+             .options(selectinload(CandidateDecision.nominations), joinedload(CandidateDecision.decided_by))
+             .order_by(CandidateDecision.decided_at.desc(), CandidateDecision.id.desc()))
+    return list(db.session.scalars(query))
+
+
+def eligible_lecturers(contest: Contest) -> list:
+    """Active lecturers a contest may take (its unit's, or its province's above unit level)."""
+    from lecturers.models import Lecturer
+
+    query = sa.select(Lecturer).join(Unit, Unit.id == Lecturer.unit_id).where(Lecturer.is_active.is_(True))
+    if contest.level == ContestLevel.UNIT:
+        query = query.where(Lecturer.unit_id == contest.unit_id)
+    else:
+        query = query.where(Unit.province_id == contest.unit.province_id)
+    if contest.eligibility == "full_time":
+        query = query.where(Lecturer.kind == "full_time")
+    taken, judges = {entry.lecturer_id for entry in contest.entries}, contest.judge_ids()
+    return [lecturer for lecturer in db.session.scalars(query.order_by(Lecturer.sort_key))
+            if lecturer.id not in taken and lecturer.user_id not in judges]

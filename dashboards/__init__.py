@@ -1,0 +1,1 @@
+"""Unit and province dashboards, and the unit's Excel exports."""

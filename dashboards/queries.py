@@ -1,0 +1,215 @@
+"""The figures of the unit and province dashboards, for any set of units at once: every figure
+is one grouped SQL query over all the units asked for, so a dashboard runs the same number of
+queries whatever the size of the data or the number of units."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+
+from accounts.models import Unit, User
+from core.extensions import db
+from lecturers.enums import ClassStatus, PlanState
+from lecturers.models import Lecturer, LessonPlan, LessonPlanVersion, TeachingSession, TrainingClass
+from lecturers.queries import norm_for
+from meetings.enums import MinutesState
+from meetings.models import ActionClosure, ActionItem, Attendance, Meeting
+from reviews.enums import ObservationKind, ObservationState, Rating
+from reviews.models import Observation, Sheet
+from reviews.progress import finalized_results
+
+RATINGS = tuple(rating.value for rating in Rating)
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str  # "month", "quarter", "year"
+    start: date
+    end: date  # inclusive
+
+
+def periods(today: date) -> list[Period]:
+    quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    return [Period("month", today.replace(day=1), _month_end(today.replace(day=1))),
+            Period("quarter", quarter_start, _month_end(date(today.year, quarter_start.month + 2, 1))),
+            Period("year", date(today.year, 1, 1), date(today.year, 12, 31))]
+
+
+def _month_end(first: date) -> date:
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
+@dataclass
+class UnitFigures:
+    unit: Unit
+    done: dict[str, int] = field(default_factory=dict)  # period key -> finalised observed lessons
+    planned: dict[str, int] = field(default_factory=dict)  # period key -> observed lessons scheduled
+    classes_without_observation: int = 0
+    ratings: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RATINGS, 0))
+    by_kind: dict[str, tuple[int, float | None]] = field(default_factory=dict)  # lecturer kind -> (n, mean %)
+    reviewers: list[tuple[User, int, int]] = field(default_factory=list)  # (user, sheets submitted, sheets open)
+    pending_plans: int = 0
+    overdue_actions: int = 0
+    attendance: dict[str, int] = field(default_factory=dict)  # status -> count, approved minutes of the year
+    lecturers: int = 0
+    below_norm: int = 0
+    hours: int = 0
+    norm_hours: int = 0
+
+    @property
+    def rated(self) -> int:
+        return sum(self.ratings.values())
+
+    @property
+    def attendance_percent(self) -> float | None:
+        total = sum(self.attendance.values())
+        return round(self.attendance.get("present", 0) * 100 / total, 1) if total else None
+
+
+def unit_figures(units: list[Unit], *, today: date) -> dict[int, UnitFigures]:
+    """Every dashboard figure for each unit (this month, quarter and calendar year)."""
+    figures = {unit.id: UnitFigures(unit) for unit in units}
+    ids = list(figures)
+    if not ids:
+        return figures
+    year = periods(today)[-1]
+    _observations(figures, ids, today)
+    _coverage(figures, ids, year)
+    _ratings(figures, ids, year)
+    _reviewers(figures, ids, year)
+    _plans_and_actions(figures, ids, today)
+    _attendance(figures, ids, year)
+    _workload(figures, ids, year)
+    return figures
+
+
+def _observations(figures, ids, today) -> None:
+    columns = []
+    for period in periods(today):
+        in_period = Observation.date.between(period.start, period.end)
+        columns += [sa.func.count().filter(in_period).label(f"planned_{period.key}"),
+                    sa.func.count().filter(in_period, Observation.state == ObservationState.FINALIZED)
+                    .label(f"done_{period.key}")]
+    query = (sa.select(Observation.unit_id, *columns)
+             .where(Observation.unit_id.in_(ids), Observation.kind == ObservationKind.OBSERVED_LESSON)
+             .group_by(Observation.unit_id))
+    for row in db.session.execute(query).mappings():
+        for period in periods(today):
+            figures[row["unit_id"]].planned[period.key] = row[f"planned_{period.key}"]
+            figures[row["unit_id"]].done[period.key] = row[f"done_{period.key}"]
+    for unit in figures.values():
+        for period in periods(today):
+            unit.planned.setdefault(period.key, 0)
+            unit.done.setdefault(period.key, 0)
+
+
+def _coverage(figures, ids, year: Period) -> None:
+    observed = (sa.select(TeachingSession.class_id).join(Observation, Observation.session_id == TeachingSession.id)
+                .where(TeachingSession.class_id == TrainingClass.id))
+    query = (sa.select(TrainingClass.unit_id, sa.func.count())
+             .where(TrainingClass.unit_id.in_(ids), TrainingClass.status != ClassStatus.CANCELLED,
+                    TrainingClass.start_date <= year.end, TrainingClass.end_date >= year.start, ~sa.exists(observed))
+             .group_by(TrainingClass.unit_id))
+    for unit_id, count in db.session.execute(query):
+        figures[unit_id].classes_without_observation = count
+
+
+def _ratings(figures, ids, year: Period) -> None:
+    results = finalized_results(Observation.unit_id.in_(ids), Observation.date.between(year.start, year.end),
+                                Observation.kind == ObservationKind.OBSERVED_LESSON)
+    query = (sa.select(results.c.unit_id, results.c.rating, sa.func.count())
+             .where(results.c.rating.is_not(None)).group_by(results.c.unit_id, results.c.rating))
+    for unit_id, rating, count in db.session.execute(query):
+        figures[unit_id].ratings[rating] = count
+    by_kind = (sa.select(results.c.unit_id, Lecturer.kind, sa.func.count(),
+                         sa.func.avg(results.c.percent, type_=sa.Numeric(5, 2)))
+               .join(Lecturer, Lecturer.id == results.c.lecturer_id).group_by(results.c.unit_id, Lecturer.kind))
+    for unit_id, kind, count, mean in db.session.execute(by_kind):
+        figures[unit_id].by_kind[kind] = (count, float(round(mean, 1)) if mean is not None else None)
+
+
+def _reviewers(figures, ids, year: Period) -> None:
+    submitted = sa.func.count().filter(Sheet.state == "submitted")
+    query = (sa.select(Observation.unit_id, User, submitted, sa.func.count() - submitted)
+             .join(Sheet, Sheet.observation_id == Observation.id).join(User, User.id == Sheet.observer_id)
+             .where(Observation.unit_id.in_(ids), Observation.date.between(year.start, year.end))
+             .group_by(Observation.unit_id, User.id).order_by(Observation.unit_id, submitted.desc(), User.full_name))
+    for unit_id, user, done, waiting in db.session.execute(query):
+        figures[unit_id].reviewers.append((user, done, waiting))
+
+
+def _plans_and_actions(figures, ids, today: date) -> None:
+    plans = (sa.select(LessonPlan.unit_id, sa.func.count()).join(LessonPlanVersion)
+             .where(LessonPlan.unit_id.in_(ids), LessonPlanVersion.state == PlanState.SUBMITTED)
+             .group_by(LessonPlan.unit_id))
+    for unit_id, count in db.session.execute(plans):
+        figures[unit_id].pending_plans = count
+    closed = sa.select(ActionClosure.id).where(ActionClosure.action_item_id == ActionItem.id)
+    actions = (sa.select(ActionItem.unit_id, sa.func.count())
+               .where(ActionItem.unit_id.in_(ids), ActionItem.due_on < today, ~sa.exists(closed))
+               .group_by(ActionItem.unit_id))
+    for unit_id, count in db.session.execute(actions):
+        figures[unit_id].overdue_actions = count
+
+
+def _attendance(figures, ids, year: Period) -> None:
+    """Attendance as recorded in the approved minutes of the year (the meetings report also
+    applies later corrections, row by row)."""
+    query = (sa.select(Meeting.unit_id, Attendance.status, sa.func.count()).join(Attendance.meeting)
+             .where(Meeting.unit_id.in_(ids), Meeting.state == MinutesState.APPROVED,
+                    Meeting.month.between(year.start, year.end))
+             .group_by(Meeting.unit_id, Attendance.status))
+    for unit_id, status, count in db.session.execute(query):
+        figures[unit_id].attendance[status] = count
+
+
+def _workload(figures, ids, year: Period) -> None:
+    hours = (sa.select(TeachingSession.lecturer_id, sa.func.sum(TeachingSession.periods).label("hours"))
+             .join(TrainingClass).where(TrainingClass.unit_id.in_(ids),
+                                        TeachingSession.date.between(year.start, year.end))
+             .group_by(TeachingSession.lecturer_id).subquery())
+    query = (sa.select(Lecturer.unit_id, Lecturer.workload_role, sa.func.coalesce(hours.c.hours, 0))
+             .outerjoin(hours, hours.c.lecturer_id == Lecturer.id)
+             .where(Lecturer.unit_id.in_(ids), Lecturer.is_active.is_(True)))
+    for unit_id, role, done in db.session.execute(query):
+        unit = figures[unit_id]
+        norm = norm_for(unit.unit, role) or 0
+        unit.lecturers += 1
+        unit.hours += int(done)
+        unit.norm_hours += norm
+        unit.below_norm += 1 if norm and done < norm else 0
+
+
+# --- the province ------------------------------------------------------------------------------
+
+
+def province_units(province_id: int) -> list[Unit]:
+    """The teaching units of a province (its board oversees them and teaches no classes)."""
+    from accounts.enums import UnitKind
+
+    query = (sa.select(Unit).where(Unit.province_id == province_id, Unit.is_active.is_(True),
+                                   Unit.kind != UnitKind.PROVINCIAL_BOARD).order_by(Unit.name))
+    return list(db.session.scalars(query))
+
+
+def quarterly_ratings(ids: list[int], *, since: date) -> dict[int, dict[tuple[int, int], dict[str, int]]]:
+    """unit id -> (year, quarter) -> rating -> count of finalised observed lessons since ``since``
+    (grouped by month in SQL, folded into quarters here)."""
+    results = finalized_results(Observation.unit_id.in_(ids), Observation.date >= since,
+                                Observation.kind == ObservationKind.OBSERVED_LESSON)
+    year, month = sa.extract("year", results.c.date), sa.extract("month", results.c.date)
+    query = (sa.select(results.c.unit_id, year, month, results.c.rating, sa.func.count())
+             .where(results.c.rating.is_not(None)).group_by(results.c.unit_id, year, month, results.c.rating))
+    table: dict[int, dict[tuple[int, int], dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for unit_id, y, m, rating, count in db.session.execute(query):
+        quarter = table[unit_id][(int(y), (int(m) - 1) // 3 + 1)]
+        quarter[rating] = quarter.get(rating, 0) + count
+    return table
+
+
+def quarters_since(since: date, today: date) -> list[tuple[int, int]]:
+    first, last = since.year * 4 + (since.month - 1) // 3, today.year * 4 + (today.month - 1) // 3
+    return [(index // 4, index % 4 + 1) for index in range(first, last + 1)]

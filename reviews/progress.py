@@ -1,0 +1,228 @@
+"""A lecturer's progress as plain series: finalised results over time (amended values where
+amended), per rubric domain (domains matched by code across rubric versions), the unit's
+quarterly median and inter-quartile range, contest results from whoever registers a source,
+and the trend with its standard error. Also the SQL expressions of an observation's result in
+effect, for grouped aggregates elsewhere (dashboards)."""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from core.extensions import db
+from lecturers.models import Lecturer
+from reviews.enums import ObservationKind, ObservationState
+from reviews.models import Amendment, Observation
+from reviews.rubrics import Criterion, RubricDomain, RubricVersion
+from reviews.severity import Trend, trend
+
+KINDS = tuple(kind.value for kind in ObservationKind)
+PERIODS = (6, 12, 24, 36, 0)  # months shown; 0: everything
+DEFAULT_MONTHS = 24
+
+
+# --- the result in effect, in SQL --------------------------------------------------------------
+
+
+def _amended(key: str):
+    return (sa.select(Amendment.after[key].as_string()).where(Amendment.observation_id == Observation.id)
+            .order_by(Amendment.id.desc()).limit(1).scalar_subquery())
+
+
+def effective_percent():
+    """SQL: the observation's percent in effect (the latest amendment's, else the finalised one)."""
+    return sa.func.coalesce(sa.cast(_amended("percent"), sa.Numeric(5, 2)), Observation.percent)
+
+
+def effective_rating():
+    return sa.func.coalesce(_amended("rating"), Observation.rating)
+
+
+def finalized_results(*conditions):
+    """A subquery of finalised observations with their result in effect: id, unit_id,
+    lecturer_id, kind, date, percent, rating."""
+    return (sa.select(Observation.id, Observation.unit_id, Observation.lecturer_id, Observation.kind,
+                      Observation.date, effective_percent().label("percent"), effective_rating().label("rating"))
+            .where(Observation.state == ObservationState.FINALIZED, *conditions).subquery("results"))
+
+
+# --- filters --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgressFilters:
+    months: int = DEFAULT_MONTHS
+    kinds: tuple[str, ...] = KINDS
+
+    @classmethod
+    def from_args(cls, args: Mapping) -> ProgressFilters:
+        """Read ``?months=12&kind=observed_lesson`` (unknown values fall back to the defaults)."""
+        try:
+            months = int(args.get("months", DEFAULT_MONTHS))
+        except (TypeError, ValueError):
+            months = DEFAULT_MONTHS
+        getlist = getattr(args, "getlist", None)
+        wanted = getlist("kind") if getlist else ([args["kind"]] if "kind" in args else [])
+        kinds = tuple(kind for kind in KINDS if kind in wanted) or KINDS
+        return cls(months=months if months in PERIODS else DEFAULT_MONTHS, kinds=kinds)
+
+    def as_args(self) -> dict:
+        """The URL query that reproduces these filters (defaults left out)."""
+        args: dict = {}
+        if self.months != DEFAULT_MONTHS:
+            args["months"] = self.months
+        if self.kinds != KINDS:
+            args["kind"] = list(self.kinds)
+        return args
+
+    def since(self, today: date) -> date | None:
+        if not self.months:
+            return None
+        month = today.year * 12 + today.month - 1 - self.months
+        return date(month // 12, month % 12 + 1, 1)
+
+
+# --- plain series -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    date: date
+    kind: str
+    percent: Decimal
+    rating: str | None
+    observation_id: int
+    topic: str
+    domains: dict[str, Decimal]  # domain code -> percent of that domain's maximum
+
+
+@dataclass(frozen=True)
+class QuarterStats:
+    year: int
+    quarter: int
+    n: int
+    q1: float
+    median: float
+    q3: float
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 3 * self.quarter - 2, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year + 1, 1, 1) if self.quarter == 4 else date(self.year, 3 * self.quarter + 1, 1)
+
+
+@dataclass(frozen=True)
+class ContestMark:
+    date: date
+    label: str
+
+
+@dataclass
+class ProgressData:
+    rows: list[ProgressRow]
+    domains: list[tuple[str, RubricDomain]]  # (code, newest domain with that code), in rubric order
+    unit_quarters: list[QuarterStats]
+    contests: list[ContestMark] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for row in self.rows if row.kind == kind)
+
+    @property
+    def latest(self) -> ProgressRow | None:
+        return self.rows[-1] if self.rows else None
+
+    @property
+    def trend(self) -> Trend | None:
+        return trend([(row.date, float(row.percent)) for row in self.rows])
+
+    def smoothed(self) -> list[tuple[date, float]]:
+        return list(zip([row.date for row in self.rows], moving_average([float(r.percent) for r in self.rows])))
+
+
+def moving_average(values: list[float], window: int = 3) -> list[float]:
+    """Centred moving average; the ends average what lies within reach."""
+    half = window // 2
+    return [round(sum(values[max(0, i - half):i + half + 1]) / len(values[max(0, i - half):i + half + 1]), 2)
+            for i in range(len(values))]
+
+
+def quarter_stats(dated: list[tuple[date, float]]) -> list[QuarterStats]:
+    """Median and quartiles of the results of each calendar quarter, in date order."""
+    groups: dict[tuple[int, int], list[float]] = {}
+    for day, value in dated:
+        groups.setdefault((day.year, (day.month - 1) // 3 + 1), []).append(value)
+    stats = []
+    for (year, quarter), values in sorted(groups.items()):
+        q1, median, q3 = np.percentile(np.array(values, dtype=float), [25, 50, 75])
+        stats.append(QuarterStats(year, quarter, len(values), round(float(q1), 2), round(float(median), 2),
+                                  round(float(q3), 2)))
+    return stats
+
+
+# --- contest results: a hook the contests package fills -----------------------------------------
+
+ContestSource = Callable[[int, "date | None"], list[ContestMark]]
+_CONTEST_SOURCES: list[ContestSource] = []
+
+
+def register_contest_source(source: ContestSource) -> None:
+    """Contests (a package above this one) call this at start-up with a function
+    ``(lecturer_id, since) -> [ContestMark]``; until then the chart shows no contest."""
+    if source not in _CONTEST_SOURCES:
+        _CONTEST_SOURCES.append(source)
+
+
+def contest_marks(lecturer_id: int, since: date | None) -> list[ContestMark]:
+    return sorted((mark for source in _CONTEST_SOURCES for mark in source(lecturer_id, since)),
+                  key=lambda mark: mark.date)
+
+
+# --- the reads ----------------------------------------------------------------------------------
+
+
+def _domain_percents(observation: Observation) -> dict[str, Decimal]:
+    scores = observation.result()["per_criterion"]
+    totals: dict[str, list[Decimal]] = {}
+    for criterion in observation.rubric_version.criteria:
+        got, most = totals.setdefault(criterion.domain.code, [Decimal(0), Decimal(0)])
+        totals[criterion.domain.code] = [got + scores.get(criterion.id, Decimal(0)), most + criterion.max_points]
+    return {code: (got * 100 / most).quantize(Decimal("0.01")) for code, (got, most) in totals.items() if most}
+
+
+def lecturer_progress(lecturer: Lecturer, filters: ProgressFilters, *, today: date) -> ProgressData:
+    """Everything the progress chart, its table and its CSV show, in a fixed number of queries."""
+    since = filters.since(today)
+    window = [Observation.date >= since] if since else []
+    query = (sa.select(Observation)
+             .where(Observation.lecturer_id == lecturer.id, Observation.state == ObservationState.FINALIZED,
+                    Observation.kind.in_(filters.kinds), *window)
+             .options(joinedload(Observation.topic), selectinload(Observation.amendments),
+                      selectinload(Observation.scores),
+                      joinedload(Observation.rubric_version).selectinload(RubricVersion.criteria)
+                      .joinedload(Criterion.domain))
+             .order_by(Observation.date, Observation.id))
+    rows, titles = [], {}
+    for observation in db.session.scalars(query):
+        summary = observation.summary()
+        if summary["percent"] is None:
+            continue  # a practice lecture commented without scores
+        for criterion in observation.rubric_version.criteria:
+            titles[criterion.domain.code] = (criterion.domain_position, criterion.domain)  # the newest wording
+        rows.append(ProgressRow(observation.date, observation.kind, summary["percent"], summary["rating"],
+                                observation.id, observation.topic_title, _domain_percents(observation)))
+    results = finalized_results(Observation.unit_id == lecturer.unit_id, Observation.kind.in_(filters.kinds),
+                                *window)
+    unit_values = db.session.execute(sa.select(results.c.date, results.c.percent)
+                                     .where(results.c.percent.is_not(None)))
+    domains = [(code, domain) for code, (_position, domain) in sorted(titles.items(), key=lambda i: (i[1][0], i[0]))]
+    return ProgressData(rows=rows, domains=domains,
+                        unit_quarters=quarter_stats([(day, float(value)) for day, value in unit_values]),
+                        contests=contest_marks(lecturer.id, since))

@@ -1,0 +1,164 @@
+"""The lecturer's progress: plain series from the queries, the chart routes, the page."""
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+from datetime import date
+from decimal import Decimal
+
+from core.models import utcnow
+from reviews import progress, services
+from reviews.enums import ObservationKind
+from reviews.progress import ContestMark, ProgressFilters, lecturer_progress
+from tests import factories
+from tests.dashboards.helpers import finalized
+
+TODAY = date(2026, 11, 23)
+
+
+def test_moving_average_and_quarter_stats_are_plain_maths():
+    assert progress.moving_average([60.0, 70.0, 80.0, 90.0]) == [65.0, 70.0, 80.0, 85.0]
+    stats = progress.quarter_stats([(date(2026, 1, 5), 60.0), (date(2026, 2, 5), 80.0), (date(2026, 3, 5), 70.0),
+                                    (date(2026, 4, 1), 90.0)])
+    assert [(s.year, s.quarter, s.n, s.q1, s.median, s.q3) for s in stats] == \
+        [(2026, 1, 3, 65.0, 70.0, 75.0), (2026, 2, 1, 90.0, 90.0, 90.0)]
+    assert (stats[0].start, stats[0].end) == (date(2026, 1, 1), date(2026, 4, 1))
+
+
+def test_filters_come_from_the_url_and_fall_back_to_defaults():
+    from werkzeug.datastructures import MultiDict
+
+    chosen = ProgressFilters.from_args(MultiDict([("months", "12"), ("kind", "practice_lecture")]))
+    wrong = ProgressFilters.from_args(MultiDict([("months", "7"), ("kind", "nonsense")]))
+
+    assert chosen == ProgressFilters(months=12, kinds=("practice_lecture",))
+    assert chosen.as_args() == {"months": 12, "kind": ["practice_lecture"]}
+    assert wrong == ProgressFilters()
+    assert ProgressFilters(months=12).since(TODAY) == date(2025, 11, 1)
+
+
+def test_progress_series_have_points_domains_unit_quartiles_and_trend(world):
+    for day, value in ((date(2026, 1, 10), "1"), (date(2026, 4, 10), "1.5"), (date(2026, 7, 10), None)):
+        finalized(world, on=day, value=value)
+    finalized(world, on=date(2026, 5, 5), value="1", kind=ObservationKind.PRACTICE_LECTURE)
+    finalized(world, on=date(2026, 1, 20), value="2", lecturer=world.colleague)
+
+    data = lecturer_progress(world.lecturer, ProgressFilters(), today=TODAY)
+
+    assert [(row.date, row.kind) for row in data.rows] == [
+        (date(2026, 1, 10), "observed_lesson"), (date(2026, 4, 10), "observed_lesson"),
+        (date(2026, 5, 5), "practice_lecture"), (date(2026, 7, 10), "observed_lesson")]
+    assert data.rows[-1].percent == Decimal("100.00")
+    assert (data.count("observed_lesson"), data.count("practice_lecture")) == (3, 1)
+    assert [code for code, _domain in data.domains] == [d.code for d in factories.shipped_version().domains]
+    assert set(data.rows[-1].domains.values()) == {Decimal("100.00")}
+    assert [(q.year, q.quarter, q.n) for q in data.unit_quarters] == [(2026, 1, 2), (2026, 2, 2), (2026, 3, 1)]
+    assert data.trend is not None and data.trend.slope > 0
+
+
+def test_kind_filter_and_period_filter_apply(world):
+    finalized(world, on=date(2024, 1, 10), value="1")
+    finalized(world, on=date(2026, 5, 5), value="1", kind=ObservationKind.PRACTICE_LECTURE)
+
+    practice_only = lecturer_progress(world.lecturer, ProgressFilters(kinds=("practice_lecture",)), today=TODAY)
+    recent = lecturer_progress(world.lecturer, ProgressFilters(months=12), today=TODAY)
+
+    assert [row.kind for row in practice_only.rows] == ["practice_lecture"]
+    assert [row.date for row in recent.rows] == [date(2026, 5, 5)]
+
+
+def test_amended_result_is_the_one_charted(world):
+    observation = finalized(world, on=date(2026, 3, 3), value="1")
+    services.amend_observation(observation, reason="Cộng sai điểm", scores=factories.full_scores(
+        observation.rubric_version), action_points="", actor=world.director, now=utcnow())
+
+    data = lecturer_progress(world.lecturer, ProgressFilters(), today=TODAY)
+
+    assert [row.percent for row in data.rows] == [Decimal("100.00")]
+    assert [q.median for q in data.unit_quarters] == [100.0]
+
+
+def test_contest_sources_are_annotated(world):
+    source = lambda lecturer_id, since: [ContestMark(date(2026, 6, 1), "Giải Ba cấp tỉnh")]  # noqa: E731
+    progress.register_contest_source(source)
+    try:
+        data = lecturer_progress(world.lecturer, ProgressFilters(), today=TODAY)
+    finally:
+        progress._CONTEST_SOURCES.remove(source)
+
+    assert data.contests == [ContestMark(date(2026, 6, 1), "Giải Ba cấp tỉnh")]
+
+
+def test_progress_png_serves_a_cached_chart_until_a_new_result(world, login, app):
+    finalized(world, on=date(2026, 2, 2), value="1")
+    client = login(world.lecturer_user)
+    url = f"/reviews/lecturers/{world.lecturer.id}/progress.png"
+
+    first = client.get(url)
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"].strip('"')})
+    cached_files = [p.name for p in Path(app.config["CHART_CACHE_FOLDER"]).rglob("*") if p.is_file()]
+    finalized(world, on=date(2026, 3, 2), value="2")
+    changed = client.get(url)
+
+    assert first.status_code == 200 and first.mimetype == "image/png"
+    assert struct.unpack(">II", first.data[16:24]) == (800, 420)
+    assert again.status_code == 304
+    assert len(cached_files) == 1
+    assert changed.headers["ETag"] != first.headers["ETag"]
+
+
+def test_svg_domains_and_csv_follow_the_same_filters(world, login):
+    finalized(world, on=date(2026, 2, 2), value="1")
+    finalized(world, on=date(2026, 3, 2), value="1", kind=ObservationKind.PRACTICE_LECTURE)
+    client = login(world.director)
+    base = f"/reviews/lecturers/{world.lecturer.id}"
+
+    svg = client.get(base + "/progress.svg?months=12")
+    domains = client.get(base + "/domains.png")
+    csv_text = client.get(base + "/progress.csv?kind=practice_lecture").data.decode("utf-8-sig")
+
+    assert svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
+    assert domains.mimetype == "image/png"
+    assert [line.split(",")[1] for line in csv_text.splitlines()[1:] if line.startswith("2026-03-02")] == \
+        ["practice_lecture"]
+    assert "observed_lesson" not in csv_text
+
+
+def test_lecturer_page_embeds_the_chart_table_and_csv_link(world, login):
+    finalized(world, on=date(2026, 2, 2), value="1")
+    client = login(world.lecturer_user)
+
+    html = client.get(f"/lecturers/{world.lecturer.id}?months=12").get_data(as_text=True)
+
+    assert f'src="/reviews/lecturers/{world.lecturer.id}/progress.png?months=12"' in html
+    assert f'/reviews/lecturers/{world.lecturer.id}/progress.csv?months=12' in html
+    assert 'alt="' in html and "02/02/2026" in html
+
+
+def test_another_units_director_gets_404_for_the_chart(world, login):
+    finalized(world, on=date(2026, 2, 2), value="1")
+    client = login(world.sibling_director)
+    base = f"/reviews/lecturers/{world.lecturer.id}"
+
+    statuses = [client.get(base + suffix).status_code for suffix in ("/progress.png", "/progress.svg",
+                                                                     "/domains.png", "/progress.csv")]
+
+    assert statuses == [404, 404, 404, 404]
+
+
+def test_colleague_lecturer_gets_404_for_anothers_chart(world, login):
+    client = login(world.lecturer_user)
+
+    assert client.get(f"/reviews/lecturers/{world.colleague.id}/progress.png").status_code == 404
+
+
+def test_chart_data_queries_do_not_grow_with_results(world, count_queries):
+    finalized(world, on=date(2026, 2, 2), value="1")
+    with count_queries() as one:
+        lecturer_progress(world.lecturer, ProgressFilters(), today=TODAY)
+    for month in (3, 4, 5):
+        finalized(world, on=date(2026, month, 2), value="1")
+    with count_queries() as four:
+        lecturer_progress(world.lecturer, ProgressFilters(), today=TODAY)
+
+    assert one.n == four.n
