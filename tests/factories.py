@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from itertools import count
 
@@ -103,11 +104,33 @@ class World:
     topic: Topic
     training_class: TrainingClass
     session: TeachingSession
-    observation: object = None  # a planned, announced observation of ``lecturer`` by director and reviewer
-    rubric: object = None  # a draft rubric of the unit: one domain with two criteria, no bands yet
-    plan: object = None  # a submitted lesson plan of ``lecturer`` for ``topic``, with a PDF
-    meeting_urls: dict | None = None  # sample URL values: a draft meeting of unit A and its rows
-    contest_urls: dict | None = None  # sample URL values: a unit-A contest in setup (judge: reviewer)
+
+    # The rest is made on first use: most tests need none of it, and every test makes a world.
+
+    @cached_property
+    def observation(self):
+        """A planned, announced observation of ``lecturer`` by director and reviewer."""
+        return make_observation(self, lecturer=self.lecturer)
+
+    @cached_property
+    def rubric(self):
+        """A draft rubric of the unit: one domain with two criteria, no bands yet."""
+        return make_rubric(self.unit, actor=self.director, criteria=2)
+
+    @cached_property
+    def plan(self):
+        """A submitted lesson plan of ``lecturer`` for ``topic``, with a PDF."""
+        return make_plan(self.lecturer, topic=self.topic, submit=True)
+
+    @cached_property
+    def meeting_urls(self) -> dict:
+        """Sample URL values: a draft meeting of unit A and its rows."""
+        return meeting_urls(make_meeting(self, full=True))
+
+    @cached_property
+    def contest_urls(self) -> dict:
+        """Sample URL values: a unit-A contest in setup (judge: reviewer)."""
+        return contest_urls(self)
 
     def user(self, role: str) -> User | None:
         return {"admin": self.admin, "director": self.director, "reviewer": self.reviewer,
@@ -144,11 +167,13 @@ def make_world() -> World:
         programme=programme, topic=topic, training_class=training_class,
         session=make_session(training_class, topic, lecturer),
     )
-    world.observation = make_observation(world, lecturer=lecturer)
-    world.rubric = make_rubric(world.unit, actor=world.director, criteria=2)
-    world.plan = make_plan(lecturer, topic=topic, submit=True)
-    world.meeting_urls = meeting_urls(make_meeting(world, full=True))
-    world.contest_urls = contest_urls(world)
+    return world
+
+
+def complete(world: World) -> World:
+    """Make every lazily made part of ``world`` now, for tests that count what a world holds."""
+    for part in ("observation", "rubric", "plan", "meeting_urls", "contest_urls"):
+        getattr(world, part)
     return world
 
 

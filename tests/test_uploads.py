@@ -22,6 +22,13 @@ from core.uploads import Limits, StoredFile
 from lecturers.models import LessonPlan
 from tests import documents, factories
 
+
+@pytest.fixture
+def world(world):
+    """These tests count the sample observation, plan, meeting and contest of a world too."""
+    return factories.complete(world)
+
+
 PLAN_FIELDS = {"title": "Giáo án Điều lệ Đảng", "audience": "Quần chúng ưu tú", "duration_periods": "4",
                "aims_knowledge": "Hiểu rõ bản chất của Đảng", "outline": "I. Mở đầu — 15 phút\nII. Nội dung — 150 phút",
                "methods": "Thuyết trình, nêu vấn đề", "aids": "Máy chiếu", "readings": "Giáo trình BTGTW"}

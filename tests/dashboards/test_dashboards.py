@@ -5,6 +5,7 @@ import io
 from datetime import date, timedelta
 
 import openpyxl
+import pytest
 
 from accounts.enums import Role
 from core.extensions import db
@@ -13,6 +14,12 @@ from dashboards import exports, queries
 from lecturers.enums import LecturerKind
 from tests import factories
 from tests.dashboards.helpers import finalized
+
+
+@pytest.fixture
+def world(world):
+    """These tests count the sample observation, plan, meeting and contest of a world too."""
+    return factories.complete(world)
 
 
 def _today() -> date:

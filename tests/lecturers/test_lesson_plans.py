@@ -19,6 +19,13 @@ from lecturers.models import LessonPlan, LessonPlanVersion, PlanComment
 from tests import documents, factories
 from tests.test_api import assert_conforms
 
+
+@pytest.fixture
+def world(world):
+    """These tests count the sample observation, plan, meeting and contest of a world too."""
+    return factories.complete(world)
+
+
 NOW = utcnow()
 
 

@@ -13,6 +13,12 @@ from tests.test_api import assert_conforms, assert_error
 
 
 @pytest.fixture
+def world(world):
+    """These tests count the sample observation, plan, meeting and contest of a world too."""
+    return factories.complete(world)
+
+
+@pytest.fixture
 def openapi(client):
     return client.get("/api/v1/openapi.json").get_json()
 

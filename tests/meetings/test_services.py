@@ -19,6 +19,13 @@ from meetings.models import (ActionClosure, ActionItem, AgendaItem, Attendance, 
 from reviews import services as review_services
 from tests import factories
 
+
+@pytest.fixture
+def world(world):
+    """These tests count the sample observation, plan, meeting and contest of a world too."""
+    return factories.complete(world)
+
+
 MARCH, APRIL, MAY = date(2026, 3, 1), date(2026, 4, 1), date(2026, 5, 1)
 
 

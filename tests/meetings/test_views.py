@@ -16,6 +16,13 @@ from meetings.enums import ActionStatus, AttendanceStatus, MinutesState
 from meetings.models import ActionItem, Meeting
 from tests import factories
 
+
+@pytest.fixture
+def world(world):
+    """These tests count the sample observation, plan, meeting and contest of a world too."""
+    return factories.complete(world)
+
+
 APRIL = date(2026, 4, 1)
 
 

@@ -1,8 +1,16 @@
 from __future__ import annotations
 
+import pytest
+
 from core.models import utcnow
 from reviews import services
 from tests import factories
+
+
+@pytest.fixture
+def world(world):
+    """These tests count the sample observation, plan, meeting and contest of a world too."""
+    return factories.complete(world)
 
 
 def test_the_lecturer_sees_their_announced_and_final_observations_on_their_page(world, login):

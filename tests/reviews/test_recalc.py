@@ -14,6 +14,12 @@ from reviews.models import Observation, ObservationScore, Sheet
 from tests import factories
 
 
+@pytest.fixture
+def world(world):
+    """These tests count the sample observation, plan, meeting and contest of a world too."""
+    return factories.complete(world)
+
+
 def _sheet(observation, user) -> Sheet:
     return next(s for s in observation.sheets if s.observer_id == user.id)
 
