@@ -69,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from accounts import api as accounts_api  # noqa: F401  (registers API routes)
+    from accounts.audit_views import bp as audit_bp
     from accounts.views import admin_bp, bp as accounts_bp
     from contests import api as contests_api  # noqa: F401
     from contests.views import bp as contests_bp
@@ -87,7 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from reviews.views import bp as reviews_bp
 
     for blueprint in (core_bp, accounts_bp, admin_bp, lecturers_bp, reviews_bp, meetings_bp, contests_bp, dashboards_bp,
-                      api_bp):
+                      api_bp, audit_bp):
         app.register_blueprint(blueprint)
     register_security(app)
     register_error_handlers(app)

@@ -39,6 +39,10 @@ class Config:
     UPLOAD_FOLDER = None  # instance/uploads, set in create_app
     PAGE_SIZE = 50
     LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
+    # Directors, overseers and admins must sign in with a TOTP code (ASVS 6.3.3); until they
+    # enrol, every page sends them to /account/two-factor.
+    REQUIRE_TOTP_FOR_PRIVILEGED = True
+    TWO_FACTOR_PENDING_SECONDS = 5 * 60  # time between a right password and the code
     REDIS_URL = os.environ.get("REDIS_URL")  # shared failed-login counters across workers; else the database
     # B105: the name of a hashing method, not a password
     PASSWORD_HASH_METHOD = "scrypt"  # nosec B105
@@ -56,6 +60,7 @@ class DemoConfig(Config):
     SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_NAME = "lectern_session"
     DEMO_MODE = True
+    REQUIRE_TOTP_FOR_PRIVILEGED = False  # demo accounts sign in with a password only
 
 
 class TestConfig(Config):
@@ -67,6 +72,7 @@ class TestConfig(Config):
     SESSION_COOKIE_NAME = "lectern_session"
     WTF_CSRF_ENABLED = False
     DEMO_MODE = True
+    REQUIRE_TOTP_FOR_PRIVILEGED = False  # tests/accounts/test_totp.py turns it on
     # B105: a method name; fast hashing in tests only
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # nosec B105
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 from accounts import services
 from accounts.enums import Role
 from accounts.models import User
+from accounts.permissions import must_enrol_two_factor
 from core.api import bp, created, document, error_responses, is_id, json_body, json_bool, json_text
 from core.errors import DomainError
 from core.extensions import db
@@ -59,11 +60,22 @@ def token_create():
     data = json_body()
     username = json_text(data, "username", max_length=64)
     password = json_text(data, "password", max_length=services.MAX_PASSWORD_LENGTH)
+    address = request.remote_addr or ""
     try:
-        user = services.sign_in(username, password, address=request.remote_addr or "", now=utcnow())
+        user = services.sign_in(username, password, address=address, now=utcnow())
+        if user.totp_enabled:
+            if data.get("totp") is None:
+                raise DomainError(_("This account uses two-factor sign-in: send the current code from the "
+                                    "authenticator app in the field totp."), status=401, code="totp_required")
+            services.check_second_factor(user, json_text(data, "totp", max_length=12), address=address,
+                                         now=utcnow())
     except DomainError:
         db.session.commit()  # the failure counts towards the throttle and stays in the audit log
         raise
+    if must_enrol_two_factor(user, required=current_app.config["REQUIRE_TOTP_FOR_PRIVILEGED"]):
+        raise DomainError(_("Your role requires two-factor sign-in. Set it up in Lectern's web pages "
+                            "(Two-factor sign-in) before asking for an API token."), status=403,
+                          code="two_factor_enrolment_required")
     token = services.create_api_token(user, name="api", now=utcnow(), lifetime=current_app.config["API_TOKEN_LIFETIME"])
     db.session.commit()
     return created({"token": token})
@@ -118,13 +130,19 @@ document(
     {
         "/tokens": {"post": {
             "summary": "Exchange a username and password for a personal access token",
+            "description": "Accounts with two-factor sign-in on must also send `totp`, the current 6-digit "
+                           "code of their authenticator app (401 `totp_required` without it; a wrong code is "
+                           "a failed sign-in for the throttle). While two-factor is required for their role, "
+                           "directors, overseers and administrators who have not set it up get 403 "
+                           "`two_factor_enrolment_required`.",
             "security": [],
             "requestBody": {"required": True, **_json({
                 "type": "object", "required": ["username", "password"],
-                "properties": {"username": {"type": "string"}, "password": {"type": "string"}}})},
+                "properties": {"username": {"type": "string"}, "password": {"type": "string"},
+                               "totp": {"type": "string", "pattern": "^[0-9 ]{6,12}$"}}})},
             "responses": {"201": {"description": "Token created", **_json({
                 "type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}})},
-                **error_responses(400, 401, 422)},
+                **error_responses(400, 401, 403, 422, 429)},
         }},
         "/me": {"get": {
             "summary": "The signed-in user",

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from accounts import services
 from accounts.models import Unit, User
+from accounts.permissions import must_enrol_two_factor
 from accounts.queries import working_units
 from core.api import bearer_token
 from core.errors import json_error
@@ -74,5 +75,24 @@ def switch_unit(unit_id: int) -> Unit | None:
     return unit
 
 
+# What a user who must enrol in two-factor sign-in may still open before they have.
+ENROLMENT_ENDPOINTS = frozenset({"accounts.two_factor", "accounts.two_factor_qr", "accounts.logout",
+                                 "accounts.language", "core.healthz", "static"})
+
+
+def require_two_factor_enrolment():
+    """``before_request``: with ``REQUIRE_TOTP_FOR_PRIVILEGED`` on, a director, overseer or admin
+    without two-factor sign-in is sent to the enrolment page from every other page. The API
+    is not redirected: its tokens are refused to them instead (accounts/api.py)."""
+    if not current_app.config.get("REQUIRE_TOTP_FOR_PRIVILEGED") or request.endpoint in ENROLMENT_ENDPOINTS:
+        return None
+    if request.endpoint is None or request.path.startswith("/api/") or not current_user.is_authenticated:
+        return None
+    if must_enrol_two_factor(current_user, required=True):
+        return redirect(url_for("accounts.two_factor"))
+    return None
+
+
 def register(app: Flask) -> None:
     app.before_request(choose_active_unit)
+    app.before_request(require_two_factor_enrolment)

@@ -69,3 +69,19 @@ class UserEditForm(UserForm):
 
     username = None
     password = None
+
+
+def _code_field():
+    return StringField(_l("Code from your authenticator app"), validators=[DataRequired(), Length(max=12)],
+                       render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 12})
+
+
+class TotpCodeForm(BaseForm):
+    """Confirming an enrolment, or the second step of signing in: one 6-digit code."""
+
+    code = _code_field()
+
+
+class TotpDisableForm(BaseForm):
+    password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+    code = _code_field()

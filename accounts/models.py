@@ -55,6 +55,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     is_enabled: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     last_login_at: Mapped[datetime | None]
+    # Two-factor sign-in (accounts/totp.py). A secret without ``totp_enabled_at`` is an
+    # enrolment not yet confirmed; ``totp_last_step`` is the time step of the last code
+    # accepted, so the same code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
 
     grants: Mapped[list[RoleGrant]] = relationship(back_populates="user", cascade="all, delete-orphan")
     # backref: lecturer (lecturers.models.Lecturer.user)
@@ -80,6 +86,10 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def get_id(self) -> str:  # Flask-Login stores the login session's token, not the user id
         return self.session_token or ""
+
+    @property
+    def totp_enabled(self) -> bool:
+        return self.totp_enabled_at is not None and bool(self.totp_secret)
 
     @property
     def is_admin(self) -> bool:

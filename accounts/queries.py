@@ -41,6 +41,7 @@ def all_provinces() -> list[Province]:
 
 def list_users(*, search: str = "") -> list[User]:
     query = sa.select(User).options(selectinload(User.grants))
+    search = search.replace("\x00", "")  # no stored name holds one, and PostgreSQL refuses it
     if search:
         query = query.where(sa.or_(User.username.ilike(f"%{search}%"), User.full_name.ilike(f"%{search}%")))
     users = list(db.session.scalars(query))

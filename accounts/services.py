@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import joinedload
 from flask_babel import lazy_gettext as _l
 
-from accounts import throttle
+from accounts import passwords, throttle, totp
 from accounts.enums import Role
 from accounts.models import ApiToken, LoginSession, Province, RoleGrant, Unit, User
 from core.errors import DomainError
@@ -20,11 +21,15 @@ MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
 
 
-def check_password_policy(password: str) -> None:
+def check_password_policy(password: str, *, username: str | None = None) -> None:
+    """Length 8–128, any characters; not a commonly used password, not the username."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(_l("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH))
     if len(password) > MAX_PASSWORD_LENGTH:
         raise DomainError(_l("The password may have at most %(n)s characters.", n=MAX_PASSWORD_LENGTH))
+    if passwords.is_common(password) or passwords.is_own_name(password, username):
+        raise DomainError(_l("This password is too easy to guess: it is one of the most commonly used passwords "
+                             "or your username. Choose another, for example a few words you will remember."))
 
 
 def authenticate(username: str, password: str) -> User | None:
@@ -41,6 +46,11 @@ class SignInAttempt:
     unit_id = None
 
 
+def _too_many_attempts() -> DomainError:
+    return DomainError(_l("Too many failed sign-ins from your address. Wait %(minutes)s minutes and try again.",
+                          minutes=throttle.window_minutes()), status=429, code="too_many_requests")
+
+
 def sign_in(username: str, password: str, *, address: str, now: datetime) -> User:
     """Check the credentials, throttling failures per account and address (accounts/throttle.py).
     Failures and throttled attempts are audited (username and address, never the password);
@@ -49,16 +59,104 @@ def sign_in(username: str, password: str, *, address: str, now: datetime) -> Use
     attempt = {"username": username, "address": address}
     if throttle.is_blocked(username, address, now=now):
         log_action("login_throttled", SignInAttempt(), actor_id=None, after=attempt, now=now)
-        raise DomainError(_l("Too many failed sign-ins from your address. Wait %(minutes)s minutes and try again.",
-                             minutes=throttle.window_minutes()), status=429, code="too_many_requests")
+        raise _too_many_attempts()
     user = authenticate(username, password)
     if user is None:
         throttle.record_failure(username, address, now=now)
         log_action("login_failed", SignInAttempt(), actor_id=None, after=attempt, now=now)
         raise DomainError(_l("Wrong username or password, or the account is disabled."), status=401,
                           code="unauthorized")
-    throttle.clear(username, address)
+    if not user.totp_enabled:  # with two-factor on, only a right code clears the failures
+        throttle.clear(username, address)
+    if passwords.needs_rehash(user.password_hash, current_app.config["PASSWORD_HASH_METHOD"]):
+        user.set_password(password)  # stored with today's parameters from now on
     return user
+
+
+# --- Two-factor sign-in (TOTP, ASVS 6.3.3) ---------------------------------------------------
+
+
+def begin_totp_enrolment(user: User) -> str:
+    """The secret the user is enrolling with: kept on the account (never in the cookie) until a
+    code confirms it, so the page and its QR code show the same secret on every visit."""
+    if user.totp_enabled:
+        raise DomainError(_l("Two-factor sign-in is already turned on."), status=409, code="conflict")
+    if not user.totp_secret:
+        user.totp_secret = totp.new_secret()
+        user.totp_last_step = None
+    return user.totp_secret
+
+
+def accept_totp_code(user: User, code: str | None, *, now: datetime) -> bool:
+    """Whether ``code`` is a valid code of ``user`` not used before. The step is recorded with a
+    conditional UPDATE, so two requests racing with the same code cannot both pass."""
+    if not user.totp_secret:
+        return False
+    step = totp.matching_step(user.totp_secret, code, now=now, after=user.totp_last_step)
+    if step is None:
+        return False
+    result = db.session.execute(
+        sa.update(User).where(User.id == user.id,
+                              sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return False
+    user.totp_last_step = step
+    return True
+
+
+WRONG_CODE = _l("The code is not correct or was already used. Enter the current code from your app.")
+
+
+def confirm_totp_enrolment(user: User, code: str | None, *, now: datetime) -> None:
+    """Turn two-factor sign-in on once the user proves their app holds the secret."""
+    if user.totp_enabled:
+        raise DomainError(_l("Two-factor sign-in is already turned on."), status=409, code="conflict")
+    if not user.totp_secret or not accept_totp_code(user, code, now=now):
+        raise DomainError(WRONG_CODE, field="code")
+    user.totp_enabled_at = now
+    log_action("totp_enabled", user, actor_id=user.id, now=now)
+
+
+def _clear_totp(user: User) -> None:
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+
+
+def disable_totp(user: User, *, password: str, code: str | None, now: datetime) -> None:
+    """Turn two-factor sign-in off: needs the current password and a current code."""
+    if not user.totp_enabled:
+        raise DomainError(_l("Two-factor sign-in is not turned on."), status=409, code="conflict")
+    if not user.check_password(password):
+        raise DomainError(_l("The current password is not correct."), field="password")
+    if not accept_totp_code(user, code, now=now):
+        raise DomainError(WRONG_CODE, field="code")
+    _clear_totp(user)
+    log_action("totp_disabled", user, actor_id=user.id, now=now)
+
+
+def reset_totp(user: User, *, actor: User, now: datetime) -> None:
+    """An administrator turns the user's two-factor sign-in off (a lost phone) and signs
+    them out everywhere; they enrol again at their next sign-in."""
+    had = user.totp_enabled
+    _clear_totp(user)
+    end_all_sessions(user)
+    log_action("totp_reset", user, actor_id=actor.id, before={"enabled": had}, now=now)
+
+
+def check_second_factor(user: User, code: str | None, *, address: str, now: datetime) -> None:
+    """The second step of signing in. A wrong code counts as a failed sign-in for the throttle
+    and is audited; a right one clears the account's failures from this address."""
+    attempt = {"username": user.username, "address": address}
+    if throttle.is_blocked(user.username, address, now=now):
+        log_action("login_throttled", SignInAttempt(), actor_id=None, after=attempt, now=now)
+        raise _too_many_attempts()
+    if not user.is_enabled or not accept_totp_code(user, code, now=now):
+        throttle.record_failure(user.username, address, now=now)
+        log_action("login_two_factor_failed", user, actor_id=None, after=attempt, now=now)
+        raise DomainError(WRONG_CODE, status=401, code="unauthorized", field="code")
+    throttle.clear(user.username, address)
 
 
 def start_session(user: User, *, now: datetime) -> str:
@@ -97,7 +195,7 @@ def change_password(user: User, *, current: str, new: str, now: datetime) -> Non
     """Change the password; every other signed-in browser of the user is signed out."""
     if not user.check_password(current):
         raise DomainError(_l("The current password is not correct."))
-    check_password_policy(new)
+    check_password_policy(new, username=user.username)
     user.set_password(new)
     end_all_sessions(user, keep=user.session_token)
     log_action("password_changed", user, actor_id=user.id, now=now)
@@ -140,7 +238,7 @@ def create_user(*, username: str, full_name: str, password: str, grants: Iterabl
     username = username.strip()
     if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
         raise DomainError(_l("This username is already taken."), field="username")
-    check_password_policy(password)
+    check_password_policy(password, username=username)
     user = User(username=username, full_name=full_name.strip(), locale=locale)
     user.set_password(password)
     db.session.add(user)

@@ -1,14 +1,18 @@
 """Sign in and out, home, language and unit switching, password change; the admin pages."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from datetime import datetime, timedelta
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from accounts import auth, services
+from accounts import auth, services, totp
 from accounts.enums import Role
-from accounts.forms import LanguageForm, LoginForm, PasswordChangeForm, ProvinceForm, UnitForm, UnitSwitchForm, UserEditForm, UserForm
+from accounts.forms import (LanguageForm, LoginForm, PasswordChangeForm, ProvinceForm, TotpCodeForm, TotpDisableForm,
+                            UnitForm, UnitSwitchForm, UserEditForm, UserForm)
 from accounts.models import Unit, User
+from accounts.permissions import must_use_two_factor
 from accounts.queries import all_provinces, all_units, list_users, working_units
 from core.errors import DomainError
 from core.extensions import db
@@ -34,16 +38,75 @@ def login():
             form.form_errors.append(str(error.message))
             return render_template("accounts/login.html", form=form), 429 if error.status == 429 else 422
         else:
-            lang = session.get("lang")
-            session.clear()  # a fresh session on sign-in: no fixation
-            session.permanent = True
-            if lang:
-                session["lang"] = lang
-            services.start_session(user, now=utcnow())
-            login_user(user)
-            db.session.commit()
+            _fresh_session()  # a fresh session on sign-in: no fixation
+            if user.totp_enabled:
+                # Not signed in yet: the cookie only remembers whose code to ask for, and until when.
+                session[PENDING_TWO_FACTOR] = {"user_id": user.id, "since": utcnow().isoformat(),
+                                               "next": safe_next(form.next.data, "")}
+                db.session.commit()
+                return redirect(url_for("accounts.login_two_factor"))
+            _sign_in_browser(user)
             return redirect(safe_next(form.next.data, url_for("accounts.home")))
     return render_form("accounts/login.html", form)
+
+
+PENDING_TWO_FACTOR = "two_factor_pending"
+
+
+def _fresh_session() -> None:
+    lang = session.get("lang")
+    session.clear()
+    session.permanent = True
+    if lang:
+        session["lang"] = lang
+
+
+def _sign_in_browser(user: User) -> None:
+    services.start_session(user, now=utcnow())
+    login_user(user)
+    db.session.commit()
+
+
+def _pending_two_factor() -> tuple[User | None, str]:
+    """The user who gave the right password and is to enter a code, with where to go next;
+    (None, "") when there is none, it is stale, or the account changed meanwhile."""
+    pending = session.get(PENDING_TWO_FACTOR)
+    try:
+        since = datetime.fromisoformat(pending["since"])
+        user_id = int(pending["user_id"])
+    except (KeyError, TypeError, ValueError):
+        return None, ""
+    if utcnow() - since > timedelta(seconds=current_app.config["TWO_FACTOR_PENDING_SECONDS"]):
+        return None, ""
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_enabled or not user.totp_enabled:
+        return None, ""
+    return user, str(pending.get("next") or "")
+
+
+@bp.route("/login/two-factor", methods=["GET", "POST"])
+@public
+def login_two_factor():
+    """The second step of signing in, for accounts with two-factor sign-in on."""
+    user, next_url = _pending_two_factor()
+    if user is None:
+        session.pop(PENDING_TWO_FACTOR, None)
+        if current_user.is_authenticated:
+            return redirect(url_for("accounts.home"))
+        flash(_("Please sign in with your username and password first."), "info")
+        return redirect(url_for("accounts.login"))
+    form = TotpCodeForm()
+    if form.validate_on_submit():
+        try:
+            services.check_second_factor(user, form.code.data, address=request.remote_addr or "", now=utcnow())
+        except DomainError as error:
+            db.session.commit()  # the failure counts towards the throttle and stays in the audit log
+            show_error(form, error)
+            return render_template("accounts/login_two_factor.html", form=form), 429 if error.status == 429 else 422
+        _fresh_session()
+        _sign_in_browser(user)
+        return redirect(safe_next(next_url, url_for("accounts.home")))
+    return render_form("accounts/login_two_factor.html", form)
 
 
 @bp.post("/logout")
@@ -106,6 +169,67 @@ def change_password():
                   "success")
             return redirect(url_for("accounts.home"))
     return render_form("accounts/password.html", form)
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@authenticated
+def two_factor():
+    """Enrol in two-factor sign-in (scan the QR code or type the secret, then confirm with a
+    code), or, once enrolled, see that it is on and turn it off."""
+    required = _two_factor_required()
+    if current_user.totp_enabled:
+        return render_template("accounts/two_factor.html", form=None, disable_form=TotpDisableForm(formdata=None),
+                               required=required)
+    form = TotpCodeForm()
+    secret = services.begin_totp_enrolment(current_user)
+    db.session.commit()  # the QR code, loaded separately, must show the same secret
+    if form.validate_on_submit():
+        try:
+            services.confirm_totp_enrolment(current_user, form.code.data, now=utcnow())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Two-factor sign-in is on. From now on you will be asked for a code when you sign in."),
+                  "success")
+            return redirect(url_for("accounts.home"))
+    return render_form("accounts/two_factor.html", form, disable_form=None, secret=totp.grouped(secret),
+                       required=required)
+
+
+@bp.get("/account/two-factor/qr.svg")
+@authenticated
+def two_factor_qr():
+    """The enrolment's QR code as an SVG image (an <img> on the enrolment page: no inline code)."""
+    if current_user.totp_enabled:
+        abort(404)  # the secret is shown once, while enrolling
+    secret = services.begin_totp_enrolment(current_user)
+    db.session.commit()
+    return Response(totp.qr_svg(totp.provisioning_uri(secret, current_user.username)), mimetype="image/svg+xml")
+
+
+@bp.post("/account/two-factor/disable")
+@authenticated
+def two_factor_disable():
+    form = TotpDisableForm()
+    if not current_user.totp_enabled:
+        return redirect(url_for("accounts.two_factor"))
+    if form.validate_on_submit():
+        try:
+            services.disable_totp(current_user, password=form.password.data, code=form.code.data, now=utcnow())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Two-factor sign-in is off."), "success")
+            return redirect(url_for("accounts.two_factor"))
+    return render_template("accounts/two_factor.html", form=None, disable_form=form,
+                           required=_two_factor_required()), 422
+
+
+def _two_factor_required() -> bool:
+    """Whether the policy makes two-factor sign-in compulsory for the signed-in user."""
+    return current_app.config["REQUIRE_TOTP_FOR_PRIVILEGED"] and must_use_two_factor(current_user)
 
 
 # --- Administration: units and users -------------------------------------------------------
@@ -223,6 +347,20 @@ def user_reset_password(user_id: int):
     db.session.commit()
     flash(_("New one-time password for %(name)s: %(password)s — give it to the user in person.",
             name=user.username, password=password), "warning")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+@admin_bp.post("/users/<int:user_id>/reset-two-factor")
+@roles_required(Role.ADMIN)
+def user_reset_two_factor(user_id: int):
+    """A lost phone: turn the user's two-factor sign-in off and sign them out everywhere."""
+    user = db.get_or_404(User, user_id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("admin.user_edit", user_id=user.id))
+    services.reset_totp(user, actor=current_user, now=utcnow())
+    db.session.commit()
+    flash(_("Two-factor sign-in of %(name)s was reset and they were signed out everywhere. They enrol again "
+            "when they next sign in.", name=user.username), "warning")
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 

@@ -71,6 +71,8 @@ def json_text(data: dict[str, Any], key: str, *, required: bool = True, max_leng
     if len(value) > max_length:
         raise DomainError(_("The field %(field)s may have at most %(n)s characters.", field=key, n=max_length),
                           field=key)
+    if "\x00" in value:  # PostgreSQL cannot store it
+        raise DomainError(_("The field %(field)s must not contain a NUL character.", field=key), field=key)
     return value
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from flask import render_template
 from flask_babel import get_translations
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, SelectChoice
 
@@ -28,12 +29,29 @@ class _CatalogueTranslations:
         return get_translations().ungettext(singular, plural, n)
 
 
+NUL_REFUSED = _l("Remove the invisible NUL character from this text.")
+
+
+def has_nul(value: object) -> bool:
+    """Whether ``value`` is text holding a NUL character, which PostgreSQL cannot store."""
+    return isinstance(value, str) and "\x00" in value
+
+
 class BaseForm(FlaskForm):
-    """Every form of Lectern: CSRF from Flask-WTF, messages in the user's language."""
+    """Every form of Lectern: CSRF from Flask-WTF, messages in the user's language. Text with
+    a NUL character is refused on its field (any other character is kept as typed)."""
 
     class Meta:
         def get_translations(self, form):
             return _CatalogueTranslations()
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if any(has_nul(value) for value in field.raw_data or ()):
+                field.errors = [*field.errors, str(NUL_REFUSED)]
+                valid = False
+        return valid
 
 
 class EmptyForm(BaseForm):

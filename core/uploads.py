@@ -15,6 +15,7 @@ Every refusal is a ``DomainError`` on the field ``file`` with a translated messa
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -203,6 +204,12 @@ def store(upload: Upload, *, kind: str, unit_id: int, uploaded_by_id: int | None
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise DomainError(_l("The server has no room left to store this file, so nothing was saved. "
+                             "Your input is kept: please tell the administrator, then send it again."),
+                          field="file", status=507, code="storage_full") from error
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)

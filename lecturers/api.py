@@ -100,6 +100,9 @@ def _lecturer_values(data: dict) -> dict:
     if not isinstance(name, str) or not name.strip() or len(name) > 200:
         raise DomainError(_("The field full_name is required: the lecturer's full name, at most 200 characters."),
                           field="full_name")
+    if "\x00" in name:  # PostgreSQL cannot store it
+        raise DomainError(_("The field %(field)s must not contain a NUL character.", field="full_name"),
+                          field="full_name")
     kind = data.get("kind", LecturerKind.FULL_TIME.value)
     if not isinstance(kind, str) or kind not in _KINDS:
         raise DomainError(_("The field kind must be full_time or adjunct."), field="kind")

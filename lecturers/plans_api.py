@@ -39,17 +39,22 @@ def _file_json(version: LessonPlanVersion) -> dict | None:
             "size": stored.size, "sha256": stored.sha256}
 
 
+def _timestamp(value) -> str | None:
+    """A stored (naive, UTC) moment as RFC 3339, which the document's ``date-time`` requires."""
+    return value.isoformat(timespec="seconds") + "Z" if value else None
+
+
 def _version_json(version: LessonPlanVersion) -> dict:
     return {
         "number": version.number, "state": version.state,
         **{name: getattr(version, name) for name in lesson_plans.PLAN_FIELDS},
         "file": _file_json(version),
-        "created_at": version.created_at.isoformat(),
-        "submitted_at": version.submitted_at.isoformat() if version.submitted_at else None,
-        "decided_at": version.decided_at.isoformat() if version.decided_at else None,
+        "created_at": _timestamp(version.created_at),
+        "submitted_at": _timestamp(version.submitted_at),
+        "decided_at": _timestamp(version.decided_at),
         "decided_by_id": version.decided_by_id,
         "comments": [{"section": comment.section, "text": comment.text, "author_id": comment.author_id,
-                      "created_at": comment.created_at.isoformat()} for comment in version.comments],
+                      "created_at": _timestamp(comment.created_at)} for comment in version.comments],
     }
 
 
@@ -58,7 +63,7 @@ def _summary_json(plan: LessonPlan) -> dict:
             "lecturer_id": plan.lecturer_id, "programme_id": plan.programme_id, "topic_id": plan.topic_id,
             "current_version": plan.latest.number,
             "approved_version": plan.approved_version.number if plan.approved_version else None,
-            "updated_at": plan.updated_at.isoformat()}
+            "updated_at": _timestamp(plan.updated_at)}
 
 
 def plan_json(plan: LessonPlan) -> dict:
@@ -116,6 +121,9 @@ def _review_body(*, required: bool) -> dict[str, str]:
                                           for key, text in extra.items()):
         raise DomainError(_("The field comments must map sections (%(sections)s) to text.",
                             sections=", ".join(_SECTIONS)), field="comments")
+    if any("\x00" in text for text in extra.values()):  # PostgreSQL cannot store it
+        raise DomainError(_("The field %(field)s must not contain a NUL character.", field="comments"),
+                          field="comments")
     for section, text in extra.items():
         comments[section] = "\n\n".join(part for part in (comments.get(section, ""), text) if part)
     return comments

@@ -19,6 +19,7 @@ def lecturer_query(unit_id: int, *, search: str = "", kind: str | None = None, i
     """Lecturers of a unit sorted by given name, then family and middle names; ``search``
     ignores diacritics and case ("nguyen thi huong" finds "Nguyễn Thị Hương")."""
     query = sa.select(Lecturer).where(Lecturer.unit_id == unit_id)
+    search = search.replace("\x00", "")  # no stored name holds one, and PostgreSQL refuses it
     if search:
         query = query.where(Lecturer.search_name.contains(fold(search), autoescape=True))
     if kind:

@@ -19,7 +19,7 @@ from accounts.enums import Role
 from accounts.models import Unit, User
 from core.errors import DomainError
 from core.extensions import db
-from core.models import log_action
+from core.models import changes, log_action
 from lecturers.models import Lecturer, Topic
 from lecturers.queries import active_lecturers
 from meetings.enums import (CLOSED_STATUSES, MINUTES_TRANSITIONS, RECORDED_STATUSES, AmendmentTarget,
@@ -175,9 +175,12 @@ def update_meeting(meeting: Meeting, *, values: Mapping[str, object], expected_v
     new = {"month": month, "number": _required(values["number"], "number", 40), "starts_at": values["starts_at"],
            "ends_at": values["ends_at"], "place": _text(values["place"], 300), "chair_id": chair.id,
            "secretary_id": secretary.id, "conclusion": _text(values["conclusion"])}
+    before, after = changes(meeting, list(DETAIL_FIELDS), new)
     for field, value in new.items():
         setattr(meeting, field, value)
     _touch(meeting, now)
+    if after:
+        log_action("meeting_updated", meeting, actor_id=actor.id, before=before, after=after, now=now)
     return meeting
 
 

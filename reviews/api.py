@@ -329,7 +329,7 @@ def sheet_save(observation_id: int):
     """Save the caller's own draft sheet, as the sheet page and its autosave do: the scores
     given (each validated against the rubric), and the texts given; what is left out is kept.
     With ``version``, a save based on an older state of the sheet is refused with 409."""
-    observation = _load_observation(observation_id)
+    observation = services.lock_observation(_load_observation(observation_id))
     sheet = _own_sheet(observation)
     scores, texts, version = _sheet_changes(json_body())
     with _writing():
@@ -343,7 +343,7 @@ def sheet_save(observation_id: int):
 def sheet_submit(observation_id: int):
     """Submit and lock the caller's own sheet; every criterion must be scored. Submitting an
     already submitted sheet changes nothing and answers it again."""
-    observation = _load_observation(observation_id)
+    observation = services.lock_observation(_load_observation(observation_id))
     sheet = _own_sheet(observation)
     with _writing():
         services.submit_sheet(sheet, actor=current_user, now=utcnow())
@@ -355,7 +355,7 @@ def sheet_submit(observation_id: int):
 def observation_finalize(observation_id: int):
     """The chair or a director of the unit stores the consolidated result of the submitted
     sheets and locks the observation; optional body ``{"debrief", "action_points"}``."""
-    observation = _load_observation(observation_id)
+    observation = services.lock_observation(_load_observation(observation_id))
     if observation.is_finalized:
         raise DomainError(_("This observation is already finalised."), status=409, code="conflict")
     require(can_finalize_observation(current_user, observation))

@@ -45,6 +45,7 @@ def practice_verdict(observation_id: int):
     observation = _practice_of(observation_id)
     require(can_give_verdict(current_user, observation))
     data = json_body()
+    services.lock_observation(observation)
     follow_up = practice.give_verdict(
         observation, verdict=json_text(data, "verdict", max_length=16),
         rehearse_by=_date(data, "rehearse_by"),

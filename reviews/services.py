@@ -128,6 +128,22 @@ def declare_conflict(*, unit: Unit, observer: User, lecturer: Lecturer, kind: st
 # --- sheets -----------------------------------------------------------------------------------
 
 
+def lock_observation(observation: Observation) -> Observation:
+    """Take the observation's row lock and re-read it and its sheets, before changing either.
+
+    Concurrent writers of one observation (observers submitting at the same moment, the chair
+    finalising, a double-clicked button) then run one after another on current data, instead
+    of failing on a version that moved meanwhile: a sheet submitted twice is seen as submitted,
+    a finalised observation as finalised. PostgreSQL waits for the row lock here; SQLite's
+    write transactions are serialised already (``BEGIN IMMEDIATE``, see core.db)."""
+    db.session.execute(sa.select(Observation.id).where(Observation.id == observation.id).with_for_update())
+    db.session.scalars(sa.select(Observation).where(Observation.id == observation.id)
+                       .execution_options(populate_existing=True)).all()
+    db.session.scalars(sa.select(Sheet).where(Sheet.observation_id == observation.id)
+                       .execution_options(populate_existing=True)).all()
+    return observation
+
+
 def _stale(sheet: Sheet, expected_version: int | None) -> bool:
     return expected_version is not None and expected_version != sheet.version
 

@@ -53,6 +53,10 @@ EXPECTED: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
     "accounts.home": SIGNED_IN,
     "accounts.switch_unit": SIGNED_IN,
     "accounts.change_password": SIGNED_IN,
+    "accounts.login_two_factor": EVERYONE,  # without a pending sign-in it sends everyone on
+    "accounts.two_factor": SIGNED_IN,
+    "accounts.two_factor_qr": SIGNED_IN,
+    "accounts.two_factor_disable": SIGNED_IN,
     "admin.units": ADMIN,
     "admin.province_create": ADMIN,
     "admin.unit_edit": ADMIN,
@@ -60,6 +64,10 @@ EXPECTED: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
     "admin.user_create": ADMIN,
     "admin.user_edit": ADMIN,
     "admin.user_reset_password": ADMIN,
+    "admin.user_reset_two_factor": ADMIN,
+    # The audit log: a director reads their own unit's entries, an administrator every entry.
+    "audit.audit_log": DIRECTORS | {"admin"},
+    "audit.audit_xlsx": DIRECTORS | {"admin"},
     "lecturers.lecturer_list": OWN_UNIT_READERS,
     "lecturers.lecturer_detail": UNIT_A_READERS | {"lecturer"},  # the sample lecturer is the lecturer's own profile
     "lecturers.lecturer_create": DIRECTORS,
@@ -234,10 +242,11 @@ EXPECTED: dict[str, frozenset[str] | dict[str, frozenset[str]]] = {
     "reviews.criterion_delete": UNIT_A_DIRECTOR,
 }
 # GET views that answer with a redirect rather than a page.
-REDIRECTING_VIEWS = {"core.index"}
+REDIRECTING_VIEWS = {"core.index", "accounts.login_two_factor"}
 # POSTs that concern only the signed-in user's own account or browser, not unit records.
 PERSONAL_POSTS = {"accounts.login", "accounts.logout", "accounts.language", "accounts.switch_unit",
-                  "accounts.change_password", "api.token_create"}
+                  "accounts.change_password", "accounts.login_two_factor", "accounts.two_factor",
+                  "accounts.two_factor_disable", "api.token_create"}
 
 
 def _rules(app):

@@ -20,10 +20,10 @@ ALLOWED = {
     "meetings": {"core", "accounts", "lecturers", "reviews"},
     "dashboards": {"core", "accounts", "lecturers", "reviews", "meetings"},
 }
-RANK = {"enums": 0, "models": 1, "rubrics": 1, "permissions": 2, "scoring": 0, "services": 3, "queries": 3,
-        "roster": 3, "authoring": 3, "recalc": 3, "practice": 3, "forms": 4, "presenters": 4, "exports": 4, "auth": 4, "throttle": 3, "views": 5, "api": 5, "cli": 5,
-        "lesson_plans": 3, "plans_api": 5, "practice_api": 5,
-        "evidence": 3}
+RANK = {"enums": 0, "scoring": 0, "totp": 0, "passwords": 0, "models": 1, "rubrics": 1, "permissions": 2,
+        "services": 3, "queries": 3, "roster": 3, "authoring": 3, "recalc": 3, "practice": 3, "throttle": 3,
+        "lesson_plans": 3, "evidence": 3, "audit": 3, "forms": 4, "presenters": 4, "exports": 4, "auth": 4,
+        "audit_forms": 4, "views": 5, "api": 5, "cli": 5, "plans_api": 5, "practice_api": 5, "audit_views": 5}
 
 
 def _imports(path: Path) -> set[str]:

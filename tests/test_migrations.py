@@ -44,4 +44,4 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path):
                        for name in ("journal_mode", "foreign_keys", "busy_timeout")}
         db.engine.dispose()
 
-    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000}
+    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 15_000}

@@ -78,6 +78,8 @@ def save_marks(entry: ContestEntry, *, judge: User, marks: Mapping[str, Any], no
         raise DomainError(_l("Unknown component: %(codes)s.", codes=", ".join(unknown)), field=unknown[0])
     values = {code: _mark(value, code, components[code].max_points) for code, value in marks.items()}
     existing = {mark.component_id: mark for mark in entry.marks if mark.judge_id == judge.id}
+    before = {code: existing[components[code].id].points if components[code].id in existing else None
+              for code in values}
     saved = []
     for code, points in values.items():
         component, mark = components[code], existing.get(components[code].id)
@@ -96,6 +98,7 @@ def save_marks(entry: ContestEntry, *, judge: User, marks: Mapping[str, Any], no
         saved.append(mark)
     db.session.flush()
     log_action("contest.marks_saved", contest, actor_id=judge.id, now=now,
+               before={"entry_id": entry.id, **before},
                after={"entry_id": entry.id, **{code: value for code, value in values.items()}})
     return saved
 

@@ -18,6 +18,7 @@ from contests.models import Contest
 from contests.views import bp
 from core.errors import DomainError
 from core.extensions import db
+from core.forms import NUL_REFUSED, has_nul
 from core.models import utcnow
 from core.permissions import require, roles_required
 from reviews import evidence
@@ -131,6 +132,8 @@ def candidates_decide():
     rationale = (form.get("rationale") or "").strip()
     if not rationale:
         errors.append(_("Write the overall rationale for the decision."))
+    if any(has_nul(value) for _key, values in form.lists() for value in values):
+        errors.append(str(NUL_REFUSED))
     contest = None
     if raw_contest:
         contest = db.session.get(Contest, contest_id) if contest_id else None

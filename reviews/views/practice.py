@@ -17,7 +17,7 @@ from core.models import utcnow
 from core.permissions import authenticated, require, roles_required
 from lecturers import queries as lecturer_queries
 from lecturers.models import Lecturer, Topic
-from reviews import authoring, practice, queries
+from reviews import authoring, practice, queries, services
 from reviews.forms import PracticeForm, SelfAssessmentForm, VerdictForm
 from reviews.permissions import can_give_verdict, can_plan_observation, can_schedule_practice, can_self_assess
 from reviews.rubrics import RubricVersion
@@ -102,6 +102,7 @@ def practice_verdict(observation_id: int):
     require(can_give_verdict(current_user, observation))
     form = VerdictForm()
     if form.validate_on_submit():
+        services.lock_observation(observation)  # a double-clicked verdict closes the rehearsal once
         try:
             follow_up = practice.give_verdict(
                 observation, verdict=form.verdict.data, rehearse_by=form.rehearse_by.data,

@@ -24,7 +24,7 @@ def _back(observation):
 @bp.post("/observations/<int:observation_id>/finalize")
 @authenticated
 def observation_finalize(observation_id: int):
-    observation = load_observation(observation_id)
+    observation = services.lock_observation(load_observation(observation_id))
     if observation.is_finalized:
         flash(_("This observation is already finalised."), "info")
         return _back(observation)

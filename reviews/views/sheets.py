@@ -56,9 +56,13 @@ def _render(sheet, form, status: int = 200):
 def sheet_edit(observation_id: int):
     observation = load_observation(observation_id)
     sheet = own_sheet(observation)
+    if request.method == "POST":
+        services.lock_observation(observation)
     if sheet.is_submitted or observation.is_finalized:
-        if request.method == "POST":
+        if request.method == "POST" and sheet.is_submitted:
             flash(_("Your sheet was already submitted; nothing changed."), "info")
+        elif request.method == "POST":
+            flash(_("This observation was finalised before your sheet was submitted; nothing changed."), "warning")
         return redirect(url_for("reviews.observation_detail", observation_id=observation.id))
     form = _form_for(sheet)
     if not form.validate_on_submit():
@@ -88,6 +92,7 @@ def sheet_autosave(observation_id: int):
     """Save the draft in the background (JavaScript); answers JSON, and 409 when the page is stale."""
     observation = load_observation(observation_id)
     sheet = own_sheet(observation)
+    services.lock_observation(observation)
     form = _form_for(sheet)
     if not form.validate_on_submit():
         return jsonify({"ok": False, "errors": form.errors}), 422
