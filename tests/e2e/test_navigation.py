@@ -16,17 +16,18 @@ CANDIDATES = "/candidates"
 CONTESTS = "/contests"
 IMPORT = "/lecturers/import"
 ADMIN = ["/admin/units", "/admin/users"]
+AUDIT = "/audit"
 
 MINE, OBSERVATIONS, RUBRICS = "/observations/mine", "/observations", "/rubrics"
 MEETINGS = "/meetings"
 PLANS, PLANS_TO_REVIEW = "/lesson-plans", "/lesson-plans/review"
 DASHBOARD, PROVINCE = "/dashboard", "/province"
 EXPECTED_NAV = {
-    "admin": [HOME, *ADMIN],
+    "admin": [HOME, AUDIT, *ADMIN],
     "director": [HOME, PROFILE, PLANS, MINE, PLANS_TO_REVIEW, *UNIT_RECORDS, OBSERVATIONS, MEETINGS, RUBRICS,
-                 WORKLOAD, CANDIDATES, CONTESTS, DASHBOARD, IMPORT],
+                 WORKLOAD, CANDIDATES, CONTESTS, DASHBOARD, IMPORT, AUDIT],
     "director2": [HOME, PROFILE, PLANS, MINE, PLANS_TO_REVIEW, *UNIT_RECORDS, OBSERVATIONS, MEETINGS, RUBRICS,
-                  WORKLOAD, CANDIDATES, CONTESTS, DASHBOARD, IMPORT],
+                  WORKLOAD, CANDIDATES, CONTESTS, DASHBOARD, IMPORT, AUDIT],
     "reviewer": [HOME, PROFILE, PLANS, MINE, PLANS_TO_REVIEW, *UNIT_RECORDS, OBSERVATIONS, MEETINGS],
     "reviewer2": [HOME, PROFILE, PLANS, MINE, PLANS_TO_REVIEW, *UNIT_RECORDS, OBSERVATIONS, MEETINGS],
     "lecturer": [HOME, PROFILE, PLANS],
@@ -42,7 +43,7 @@ def _normalised(paths: list[str]) -> list[str]:
 # Places a role may or may not use; those outside its navigation must be refused.
 PLACES = [*UNIT_RECORDS, MINE, OBSERVATIONS, MEETINGS, RUBRICS, WORKLOAD, IMPORT, *ADMIN, "/lecturers/new",
           "/classes/new", PLANS, PLANS_TO_REVIEW, CANDIDATES, "/candidates/severity", CONTESTS, "/contests/new",
-          DASHBOARD, PROVINCE]
+          DASHBOARD, PROVINCE, AUDIT]
 
 
 @pytest.mark.parametrize("username", sorted(EXPECTED_NAV))
