@@ -27,6 +27,8 @@ def working_units(user: User) -> list[Unit]:
     and the units of provinces they oversee."""
     own = {grant.unit_id for grant in user.grants}
     provinces = user.overseen_province_ids()
+    if not provinces and len(own) <= 1:
+        return [grant.unit for grant in user.grants[:1]]  # loaded with the grants: no query, nothing to order
     query = sa.select(Unit).where(sa.or_(Unit.id.in_(own), Unit.province_id.in_(provinces)))
     return list(db.session.scalars(query.order_by(Unit.province_id, Unit.name)))
 

@@ -183,8 +183,11 @@ def end_all_sessions(user: User, *, keep: str | None = None) -> None:
 
 def load_session(token: str, *, now: datetime, lifetime: timedelta) -> User | None:
     """The user of a live login session, or None when it ended or outlived ``lifetime``."""
-    row = db.session.scalar(sa.select(LoginSession).where(LoginSession.token == token).options(
-        joinedload(LoginSession.user).selectinload(User.grants)))
+    # One query: the session, its user, their grants (with units) and their lecturer profile
+    # (``User.lecturer``, a backref from lecturers), which every page's navigation reads.
+    user = joinedload(LoginSession.user)
+    row = db.session.execute(sa.select(LoginSession).where(LoginSession.token == token).options(
+        user.joinedload(User.grants), user.joinedload(User.lecturer))).unique().scalar_one_or_none()
     if row is None or not row.user.is_enabled or row.created_at + lifetime < now:
         return None
     row.user.session_token = token
@@ -294,7 +297,8 @@ def create_api_token(user: User, *, name: str, now: datetime, lifetime: timedelt
 
 
 def user_for_api_token(token: str, *, now: datetime) -> User | None:
-    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.digest == ApiToken.digest_of(token)))
+    row = db.session.execute(sa.select(ApiToken).where(ApiToken.digest == ApiToken.digest_of(token)).options(
+        joinedload(ApiToken.user).joinedload(User.grants))).unique().scalar_one_or_none()
     if row is None or row.expires_at < now or not row.user.is_enabled:
         return None
     return row.user

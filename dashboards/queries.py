@@ -77,10 +77,9 @@ def unit_figures(units: list[Unit], *, today: date) -> dict[int, UnitFigures]:
         return figures
     year = periods(today)[-1]
     _observations(figures, ids, today)
-    _coverage(figures, ids, year)
+    _coverage_plans_and_actions(figures, ids, year, today)
     _ratings(figures, ids, year)
     _reviewers(figures, ids, year)
-    _plans_and_actions(figures, ids, today)
     _attendance(figures, ids, year)
     _workload(figures, ids, year)
     return figures
@@ -93,8 +92,10 @@ def _observations(figures, ids, today) -> None:
         columns += [sa.func.count().filter(in_period).label(f"planned_{period.key}"),
                     sa.func.count().filter(in_period, Observation.state == ObservationState.FINALIZED)
                     .label(f"done_{period.key}")]
+    year = periods(today)[-1]  # the month and the quarter lie inside it: read the year only (indexed)
     query = (sa.select(Observation.unit_id, *columns)
-             .where(Observation.unit_id.in_(ids), Observation.kind == ObservationKind.OBSERVED_LESSON)
+             .where(Observation.unit_id.in_(ids), Observation.kind == ObservationKind.OBSERVED_LESSON,
+                    Observation.date.between(year.start, year.end))
              .group_by(Observation.unit_id))
     for row in db.session.execute(query).mappings():
         for period in periods(today):
@@ -106,15 +107,25 @@ def _observations(figures, ids, today) -> None:
             unit.done.setdefault(period.key, 0)
 
 
-def _coverage(figures, ids, year: Period) -> None:
+def _coverage_plans_and_actions(figures, ids, year: Period, today: date) -> None:
+    """Per unit, in one query: classes of the year none of whose sessions was observed, plan
+    versions waiting for review, and action items past due and not closed."""
     observed = (sa.select(TeachingSession.class_id).join(Observation, Observation.session_id == TeachingSession.id)
                 .where(TeachingSession.class_id == TrainingClass.id))
-    query = (sa.select(TrainingClass.unit_id, sa.func.count())
-             .where(TrainingClass.unit_id.in_(ids), TrainingClass.status != ClassStatus.CANCELLED,
-                    TrainingClass.start_date <= year.end, TrainingClass.end_date >= year.start, ~sa.exists(observed))
-             .group_by(TrainingClass.unit_id))
-    for unit_id, count in db.session.execute(query):
-        figures[unit_id].classes_without_observation = count
+    classes = (sa.select(sa.func.count()).select_from(TrainingClass)
+               .where(TrainingClass.unit_id == Unit.id, TrainingClass.status != ClassStatus.CANCELLED,
+                      TrainingClass.start_date <= year.end, TrainingClass.end_date >= year.start,
+                      ~sa.exists(observed)).scalar_subquery())
+    plans = (sa.select(sa.func.count()).select_from(LessonPlan).join(LessonPlanVersion)
+             .where(LessonPlan.unit_id == Unit.id, LessonPlanVersion.state == PlanState.SUBMITTED).scalar_subquery())
+    closed = sa.select(ActionClosure.id).where(ActionClosure.action_item_id == ActionItem.id)
+    actions = (sa.select(sa.func.count()).select_from(ActionItem)
+               .where(ActionItem.unit_id == Unit.id, ActionItem.due_on < today, ~sa.exists(closed)).scalar_subquery())
+    for unit_id, without_observation, pending_plans, overdue_actions in db.session.execute(
+            sa.select(Unit.id, classes, plans, actions).where(Unit.id.in_(ids))):
+        figures[unit_id].classes_without_observation = without_observation
+        figures[unit_id].pending_plans = pending_plans
+        figures[unit_id].overdue_actions = overdue_actions
 
 
 def _ratings(figures, ids, year: Period) -> None:
@@ -139,20 +150,6 @@ def _reviewers(figures, ids, year: Period) -> None:
              .group_by(Observation.unit_id, User.id).order_by(Observation.unit_id, submitted.desc(), User.full_name))
     for unit_id, user, done, waiting in db.session.execute(query):
         figures[unit_id].reviewers.append((user, done, waiting))
-
-
-def _plans_and_actions(figures, ids, today: date) -> None:
-    plans = (sa.select(LessonPlan.unit_id, sa.func.count()).join(LessonPlanVersion)
-             .where(LessonPlan.unit_id.in_(ids), LessonPlanVersion.state == PlanState.SUBMITTED)
-             .group_by(LessonPlan.unit_id))
-    for unit_id, count in db.session.execute(plans):
-        figures[unit_id].pending_plans = count
-    closed = sa.select(ActionClosure.id).where(ActionClosure.action_item_id == ActionItem.id)
-    actions = (sa.select(ActionItem.unit_id, sa.func.count())
-               .where(ActionItem.unit_id.in_(ids), ActionItem.due_on < today, ~sa.exists(closed))
-               .group_by(ActionItem.unit_id))
-    for unit_id, count in db.session.execute(actions):
-        figures[unit_id].overdue_actions = count
 
 
 def _attendance(figures, ids, year: Period) -> None:

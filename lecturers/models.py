@@ -147,7 +147,8 @@ class TeachingSession(TimestampMixin, db.Model):
     topic: Mapped[Topic] = relationship()
     lecturer: Mapped[Lecturer] = relationship()
 
-    __table_args__ = (sa.CheckConstraint("periods > 0 AND periods <= 20", name="periods_range"),)
+    __table_args__ = (sa.CheckConstraint("periods > 0 AND periods <= 20", name="periods_range"),
+                      sa.Index("ix_teaching_session_class_date", "class_id", "date", "lecturer_id", "periods"))
 
     @property
     def unit_id(self) -> int:

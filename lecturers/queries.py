@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import Unit, User
 from core.extensions import db
@@ -67,7 +67,7 @@ def class_sessions(class_id: int) -> list[TeachingSession]:
 
 def lecturer_sessions(lecturer_id: int, *, limit: int = 20) -> list[TeachingSession]:
     query = (sa.select(TeachingSession).where(TeachingSession.lecturer_id == lecturer_id)
-             .options(selectinload(TeachingSession.topic), selectinload(TeachingSession.training_class))
+             .options(joinedload(TeachingSession.topic), joinedload(TeachingSession.training_class))
              .order_by(TeachingSession.date.desc()).limit(limit))
     return list(db.session.scalars(query))
 
@@ -121,8 +121,8 @@ def workload(unit: Unit, year: int) -> list[WorkloadRow]:
 # --- Lesson plans ---------------------------------------------------------------------------------
 
 def _plan_options():
-    return (selectinload(LessonPlan.versions), selectinload(LessonPlan.topic), selectinload(LessonPlan.programme),
-            selectinload(LessonPlan.lecturer))
+    return (selectinload(LessonPlan.versions), joinedload(LessonPlan.topic), joinedload(LessonPlan.programme),
+            joinedload(LessonPlan.lecturer))
 
 
 def plan_query(*, unit_id: int | None = None, lecturer_id: int | None = None, submitted_only: bool = False):

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import sqlalchemy as sa
@@ -31,7 +31,7 @@ from lecturers.enums import LecturerKind
 from lecturers.models import Lecturer
 from reviews.enums import Eligibility, ObservationKind, ObservationState, SheetState
 from reviews.models import Amendment, Observation, PracticeLecture, Sheet
-from reviews.severity import Estimate, SeverityFit, SheetPoint, Trend, fit_severity, pooled_icc, separable, trend
+from reviews.severity import Estimate, SeverityFit, Trend, fit_severity_arrays, pooled_icc, separable, trend
 
 DEFAULT_MONTHS = 12
 MIN_MONTHS, MAX_MONTHS = 1, 120
@@ -83,8 +83,7 @@ def parse_eligibility(raw: str | None) -> str | None:
 # --- the reads ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SheetRow:
+class SheetRow(NamedTuple):  # a tuple: built in bulk from the result rows, hundreds of thousands per province
     observation_id: int
     lecturer_id: int
     reviewer_id: int
@@ -93,15 +92,16 @@ class SheetRow:
 
 
 def submitted_sheets(unit_ids: Sequence[int], win: Window) -> list[SheetRow]:
-    """The submitted sheets of observed lessons of ``unit_ids`` dated in the window: one query."""
-    query = (sa.select(Sheet.observation_id, Observation.lecturer_id, Sheet.observer_id, Sheet.percent,
-                       Observation.date)
+    """The submitted sheets of observed lessons of ``unit_ids`` dated in the window: one query
+    (the percent read as a float: no Decimal per row)."""
+    query = (sa.select(Sheet.observation_id, Observation.lecturer_id, Sheet.observer_id,
+                       sa.cast(Sheet.percent, sa.Float), Observation.date)
              .join(Observation, Observation.id == Sheet.observation_id)
              .where(Observation.unit_id.in_(list(unit_ids)), Observation.kind == ObservationKind.OBSERVED_LESSON,
                     Sheet.state == SheetState.SUBMITTED, Sheet.percent.is_not(None),
                     Observation.date.between(win.start, win.end))
              .order_by(Observation.date, Sheet.observation_id, Sheet.observer_id))
-    return [SheetRow(row[0], row[1], row[2], float(row[3]), row[4]) for row in db.session.execute(query)]
+    return list(map(SheetRow._make, db.session.connection().execute(query)))
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,10 @@ def trends(results: Iterable[FinalResult]) -> dict[int, Trend | None]:
 def fit(sheets: Sequence[SheetRow]) -> SeverityFit | None:
     if not sheets:
         return None
-    return fit_severity([SheetPoint(s.lecturer_id, s.reviewer_id, s.percent) for s in sheets])
+    count = len(sheets)
+    return fit_severity_arrays(np.fromiter((s.lecturer_id for s in sheets), dtype=np.int64, count=count),
+                               np.fromiter((s.reviewer_id for s in sheets), dtype=np.int64, count=count),
+                               np.fromiter((s.percent for s in sheets), dtype=float, count=count))
 
 
 def _stderr_of_mean(values: list[float]) -> float | None:

@@ -71,7 +71,8 @@ class Observation(TimestampMixin, db.Model):
     response: Mapped[ObservationResponse | None] = relationship(back_populates="observation", uselist=False)
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (sa.Index("ix_observation_unit_date", "unit_id", "date"),)
+    __table_args__ = (sa.Index("ix_observation_unit_date", "unit_id", "date"),
+                      sa.Index("ix_observation_unit_kind_state_date", "unit_id", "kind", "state", "date"))
 
     @property
     def state_enum(self) -> ObservationState:
@@ -137,7 +138,8 @@ class Sheet(db.Model):
     scores: Mapped[list[SheetScore]] = relationship(back_populates="sheet", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (sa.UniqueConstraint("observation_id", "observer_id"),)
+    __table_args__ = (sa.UniqueConstraint("observation_id", "observer_id"),
+                      sa.Index("ix_sheet_observation_state", "observation_id", "state", "observer_id", "percent"))
 
     @property
     def is_submitted(self) -> bool:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from accounts.models import User
 from core.extensions import db
@@ -55,11 +56,42 @@ def observation_detail(observation_id: int) -> Observation | None:
                       joinedload(Observation.chair), joinedload(Observation.response), joinedload(Observation.practice),
                       selectinload(Observation.amendments), selectinload(Observation.scores),
                       version.joinedload(RubricVersion.rubric),
-                      version.selectinload(RubricVersion.domains).selectinload(RubricDomain.criteria),
-                      version.selectinload(RubricVersion.criteria), version.selectinload(RubricVersion.bands),
-                      selectinload(Observation.sheets).selectinload(Sheet.observer),
+                      version.selectinload(RubricVersion.domains),
+                      version.selectinload(RubricVersion.criteria), version.joinedload(RubricVersion.bands),
+                      selectinload(Observation.sheets).joinedload(Sheet.observer),
                       selectinload(Observation.sheets).selectinload(Sheet.scores)))
-    return db.session.scalar(query)
+    observation = db.session.execute(query).unique().scalar_one_or_none()  # one row per band: unique()
+    if observation is not None:
+        _fill_domain_criteria(observation.rubric_version)
+    return observation
+
+
+def _fill_domain_criteria(version: RubricVersion) -> None:
+    """Set each domain's criteria from the version's, already loaded (one query fewer than
+    loading them again by domain); both lists are in criterion position order."""
+    by_domain: dict[int, list] = {domain.id: [] for domain in version.domains}
+    for criterion in version.criteria:
+        by_domain[criterion.domain_id].append(criterion)
+    for domain in version.domains:
+        set_committed_value(domain, "criteria", by_domain[domain.id])
+
+
+def observation_for_sheet(observation_id: int, *, lock: bool = False) -> Observation | None:
+    """The observation with what an observer's sheet needs: the rubric version, the sheets and
+    their scores. With ``lock`` the same read takes the observation's row lock (as
+    ``services.lock_observation`` does), so what it reads is current for a change."""
+    version = joinedload(Observation.rubric_version)
+    query = (sa.select(Observation).where(Observation.id == observation_id)
+             .options(joinedload(Observation.lecturer), joinedload(Observation.unit), joinedload(Observation.practice),
+                      version.selectinload(RubricVersion.domains), version.selectinload(RubricVersion.criteria),
+                      version.joinedload(RubricVersion.bands),
+                      selectinload(Observation.sheets).selectinload(Sheet.scores)))
+    if lock:
+        query = query.with_for_update(of=Observation)
+    observation = db.session.execute(query).unique().scalar_one_or_none()  # one row per band: unique()
+    if observation is not None:
+        _fill_domain_criteria(observation.rubric_version)
+    return observation
 
 
 def my_open_sheets(user: User, *, today: date, days: int = 7) -> list[Sheet]:

@@ -6,7 +6,7 @@ Model, over the submitted sheets of a window::
 
 fitted by ridge-regularised least squares, with the severities constrained to sum to zero so
 a lecturer's adjusted ability ``μ + ability`` is on the same percent scale as the raw mean. The
-constrained normal equations are solved as one sparse KKT system; standard errors come from
+constrained normal equations are solved block-wise (``_Panel``); standard errors come from
 σ²·(XᵀX + P)⁻¹, the Bayesian reading of ridge regression.
 
 The penalties are estimated from the data (empirical Bayes): for each kind of effect,
@@ -29,7 +29,6 @@ from datetime import date
 
 import numpy as np
 from scipy import sparse
-from scipy.sparse.linalg import splu
 
 DEFAULT_PENALTY = 5.0
 
@@ -67,78 +66,143 @@ def fit_severity(points: Sequence[SheetPoint], *, penalty: float = DEFAULT_PENAL
     """Fit abilities and severities; raises ValueError on an empty panel or a negative penalty."""
     if not points:
         raise ValueError("no sheets to fit")
+    lecturers, lecturer_codes = _codes([p.lecturer for p in points])
+    reviewers, reviewer_codes = _codes([p.reviewer for p in points])
+    percents = np.fromiter((p.percent for p in points), dtype=float, count=len(points))
+    return _fit_coded(lecturers, lecturer_codes, reviewers, reviewer_codes, percents, penalty=penalty)
+
+
+def fit_severity_arrays(lecturer_ids: np.ndarray, reviewer_ids: np.ndarray, percents: np.ndarray, *,
+                        penalty: float = DEFAULT_PENALTY) -> SeverityFit:
+    """``fit_severity`` over three parallel columns (integer ids, percents) — no object per
+    sheet: what a province-wide window needs. The result is the same as ``fit_severity`` on
+    the corresponding points."""
+    if len(percents) == 0:
+        raise ValueError("no sheets to fit")
+    lecturers, lecturer_codes = _integer_codes(np.asarray(lecturer_ids))
+    reviewers, reviewer_codes = _integer_codes(np.asarray(reviewer_ids))
+    return _fit_coded(lecturers, lecturer_codes, reviewers, reviewer_codes, np.asarray(percents, dtype=float),
+                      penalty=penalty)
+
+
+def _codes(keys: list) -> tuple[list, np.ndarray]:
+    """The distinct keys (ordered by repr, as the estimates are listed) and each key's index."""
+    distinct = sorted(set(keys), key=repr)
+    index = {key: i for i, key in enumerate(distinct)}
+    return distinct, np.fromiter((index[key] for key in keys), dtype=np.intp, count=len(keys))
+
+
+def _integer_codes(ids: np.ndarray) -> tuple[list, np.ndarray]:
+    distinct, inverse = np.unique(ids, return_inverse=True)
+    keys = distinct.tolist()  # plain ints
+    order = sorted(range(len(keys)), key=lambda i: repr(keys[i]))
+    position = np.empty(len(keys), dtype=np.intp)
+    position[order] = np.arange(len(keys))
+    return [keys[i] for i in order], position[inverse.ravel()]
+
+
+def _fit_coded(lecturers: list, lecturer_codes: np.ndarray, reviewers: list, reviewer_codes: np.ndarray,
+               percents: np.ndarray, *, penalty: float) -> SeverityFit:
     if penalty < 0:
         raise ValueError("the penalty must not be negative")
-    first = _fit(points, ability_penalty=LIGHT, severity_penalty=LIGHT)  # both as fixed effects
-    noise = first.residual_sd ** 2
-    severity_penalty = max(penalty, _penalty_from(first.severities.values(), noise, centre=0.0))
-    ability_penalty = min(penalty, _penalty_from(first.abilities.values(), noise, centre=first.mean))
-    return _fit(points, ability_penalty=ability_penalty, severity_penalty=severity_penalty)
+    panel = _Panel(lecturer_codes, reviewer_codes, percents, len(lecturers), len(reviewers))
+    first = panel.solve(ability_penalty=LIGHT, severity_penalty=LIGHT)  # both as fixed effects
+    noise = first.sigma2
+    severity_penalty = max(penalty, _penalty_from(first.severities, first.severity_se, noise, centre=0.0))
+    ability_penalty = min(penalty, _penalty_from(first.abilities, first.ability_se, noise, centre=first.mean))
+    final = panel.solve(ability_penalty=ability_penalty, severity_penalty=severity_penalty)
+    counts_l, counts_r = panel.counts_l.astype(int).tolist(), panel.counts_r.astype(int).tolist()
+    raw = (panel.sums_l / panel.counts_l).tolist()
+    abilities = {key: Estimate(value, se, n) for key, value, se, n
+                 in zip(lecturers, final.abilities.tolist(), final.ability_se.tolist(), counts_l)}
+    severities = {key: Estimate(value, se, n) for key, value, se, n
+                  in zip(reviewers, final.severities.tolist(), final.severity_se.tolist(), counts_r)}
+    return SeverityFit(mean=final.mean, abilities=abilities, severities=severities,
+                       raw_means=dict(zip(lecturers, raw)), residual_sd=float(np.sqrt(final.sigma2)),
+                       sheets=panel.n, severity_penalty=severity_penalty)
 
 
-def _penalty_from(estimates, noise: float, *, centre: float) -> float:
+def _penalty_from(values: np.ndarray, stderrs: np.ndarray, noise: float, *, centre: float) -> float:
     """σ²_ε / σ²_effect, where σ²_effect is the effects' spread beyond their sampling noise."""
-    estimates = list(estimates)
-    signal = np.mean([(e.value - centre) ** 2 for e in estimates]) - np.mean([e.stderr ** 2 for e in estimates])
+    signal = np.mean((values - centre) ** 2) - np.mean(stderrs ** 2)
     return MAX_PENALTY if signal <= noise / MAX_PENALTY else min(noise / signal, MAX_PENALTY)
 
 
-def _fit(points: Sequence[SheetPoint], *, ability_penalty: float, severity_penalty: float) -> SeverityFit:
-    lecturers = sorted({p.lecturer for p in points}, key=repr)
-    reviewers = sorted({p.reviewer for p in points}, key=repr)
-    li = {key: i for i, key in enumerate(lecturers)}
-    ri = {key: i for i, key in enumerate(reviewers)}
-    n, n_l, n_r = len(points), len(lecturers), len(reviewers)
-    y = np.array([p.percent for p in points], dtype=float)
-    rows = np.repeat(np.arange(n), 3)
-    cols = np.column_stack([np.zeros(n, dtype=int), 1 + np.array([li[p.lecturer] for p in points]),
-                            1 + n_l + np.array([ri[p.reviewer] for p in points])]).ravel()
-    design = sparse.csr_matrix((np.ones(3 * n), (rows, cols)), shape=(n, 1 + n_l + n_r))
-    size = 1 + n_l + n_r
-    penalty_diag = np.r_[0.0, np.full(n_l, ability_penalty), np.full(n_r, severity_penalty)]
-    gram = (design.T @ design + sparse.diags(penalty_diag)).tocsc()
-    constraint = sparse.csc_matrix(np.r_[np.zeros(1 + n_l), np.ones(n_r)].reshape(-1, 1))
-    kkt = sparse.bmat([[gram, constraint], [constraint.T, None]], format="csc")
-    lu = splu(kkt)
-    solution = lu.solve(np.r_[design.T @ y, 0.0])
-    beta = solution[:size]
-    residuals = y - design @ beta
-    dof = max(n - _effective_parameters(lu, design, size), 1.0)
-    sigma2 = float(residuals @ residuals) / dof
-    covariance_of = _covariance_reader(lu, size, sigma2)
-    counts_l = np.bincount([li[p.lecturer] for p in points], minlength=n_l)
-    counts_r = np.bincount([ri[p.reviewer] for p in points], minlength=n_r)
-    sums_l = np.bincount([li[p.lecturer] for p in points], weights=y, minlength=n_l)
-    abilities = {}
-    for key, i in li.items():
-        contrast = np.zeros(size)
-        contrast[0], contrast[1 + i] = 1.0, 1.0
-        abilities[key] = Estimate(float(beta[0] + beta[1 + i]), covariance_of(contrast), int(counts_l[i]))
-    severities = {}
-    for key, j in ri.items():
-        contrast = np.zeros(size)
-        contrast[1 + n_l + j] = 1.0
-        severities[key] = Estimate(float(beta[1 + n_l + j]), covariance_of(contrast), int(counts_r[j]))
-    return SeverityFit(mean=float(beta[0]), abilities=abilities, severities=severities,
-                       raw_means={key: float(sums_l[i] / counts_l[i]) for key, i in li.items()},
-                       residual_sd=float(np.sqrt(sigma2)), sheets=n, severity_penalty=severity_penalty)
+@dataclass(frozen=True)
+class _Solution:
+    mean: float
+    abilities: np.ndarray  # μ + ability
+    ability_se: np.ndarray
+    severities: np.ndarray
+    severity_se: np.ndarray
+    sigma2: float
 
 
-def _effective_parameters(lu, design, size: int) -> float:
-    """trace of the hat matrix X (XᵀX+P)⁻¹ Xᵀ under the constraint (at most the parameter count)."""
-    gram = (design.T @ design).toarray() if size <= 400 else None
-    if gram is None:  # large panels: the unpenalised count is a safe upper bound
-        return float(min(size - 1, design.shape[0] - 1))
-    inverse_block = np.column_stack([lu.solve(np.r_[e, 0.0])[:size] for e in np.eye(size)])
-    return float(np.trace(inverse_block @ gram))
+class _Panel:
+    """The normal equations of one panel, solved block-wise.
 
+    With parameters (ability a; z = (μ, severity s)) the penalised Gram matrix XᵀX + P is
+    [[D, B], [Bᵀ, C]] where D = diag(sheets per lecturer + λ_a) is diagonal, B = [n_l | N] (N:
+    sheets per lecturer × reviewer) and C the (1 + reviewers)² block of μ and s. Eliminating a
+    leaves the Schur complement S = C − BᵀD⁻¹B, dense but only (1 + reviewers)²; the sum-to-zero
+    constraint gᵀz = 0 is applied to it. The constrained covariance (up to σ²) is then
+    Q = S⁻¹ − S⁻¹ggᵀS⁻¹ / gᵀS⁻¹g for z, and 1/dᵢ + vᵢᵀQvᵢ for μ + aᵢ with vᵢ = D⁻¹Bᵢ − e_μ —
+    the same numbers as the sparse KKT system and its inverse, without ever forming either.
+    Differences such as n − Σ cᵢ²/dᵢ are written as Σ cᵢλ/dᵢ so no precision is lost to
+    cancellation.
+    """
 
-def _covariance_reader(lu, size: int, sigma2: float):
-    def stderr(contrast: np.ndarray) -> float:
-        column = lu.solve(np.r_[contrast, 0.0])[:size]
-        return float(np.sqrt(max(sigma2 * float(contrast @ column), 0.0)))
+    def __init__(self, lecturer_codes: np.ndarray, reviewer_codes: np.ndarray, percents: np.ndarray,
+                 n_l: int, n_r: int):
+        self.n, self.n_l, self.n_r = len(percents), n_l, n_r
+        self.l, self.r, self.y = lecturer_codes, reviewer_codes, percents
+        self.counts_l = np.bincount(lecturer_codes, minlength=n_l).astype(float)
+        self.counts_r = np.bincount(reviewer_codes, minlength=n_r).astype(float)
+        self.sums_l = np.bincount(lecturer_codes, weights=percents, minlength=n_l)
+        self.sums_r = np.bincount(reviewer_codes, weights=percents, minlength=n_r)
+        cross = sparse.csr_matrix((np.ones(self.n), (lecturer_codes, reviewer_codes)), shape=(n_l, n_r))
+        cross.sum_duplicates()
+        self.cross = cross
+        self.cross_rows = np.repeat(np.arange(n_l), np.diff(cross.indptr))
 
-    return stderr
+    def solve(self, *, ability_penalty: float, severity_penalty: float) -> _Solution:
+        n_l, n_r, cross, c_l = self.n_l, self.n_r, self.cross, self.counts_l
+        d = c_l + ability_penalty
+        light = ability_penalty / d  # 1 − cᵢ/dᵢ
+        scaled = sparse.diags(1.0 / d) @ cross  # D⁻¹N
+        schur = np.empty((1 + n_r, 1 + n_r))
+        schur[0, 0] = float(c_l @ light)
+        schur[0, 1:] = schur[1:, 0] = cross.T @ light
+        schur[1:, 1:] = -(cross.T @ scaled).toarray()
+        kept = cross.data * (d[self.cross_rows] - cross.data) / d[self.cross_rows]  # N_ij(1 − N_ij/dᵢ)
+        schur[np.arange(1, n_r + 1), np.arange(1, n_r + 1)] = (
+            np.bincount(cross.indices, weights=kept, minlength=n_r) + severity_penalty)
+        reduced = np.r_[float(self.sums_l @ light), self.sums_r - cross.T @ (self.sums_l / d)]
+        constraint = np.r_[0.0, np.ones(n_r)]
+        inverse = np.linalg.solve(schur, np.eye(1 + n_r))
+        inverse = (inverse + inverse.T) / 2
+        u, h = inverse @ reduced, inverse @ constraint
+        z = u - h * (float(constraint @ u) / float(constraint @ h))
+        q = inverse - np.outer(h, h) / float(constraint @ h)
+        mean, severities = float(z[0]), z[1:]
+        abilities = (self.sums_l - c_l * mean - cross @ severities) / d
+        residuals = self.y - mean - abilities[self.l] - severities[self.r]
+        v = sparse.hstack([sparse.csr_matrix(-light.reshape(-1, 1)), scaled], format="csr")  # vᵢ = D⁻¹Bᵢ − e_μ
+        ability_var = 1.0 / d + np.asarray(v.multiply(v @ q).sum(axis=1)).ravel()
+        severity_var = np.diag(q)[1:]
+        size = 1 + n_l + n_r
+        if size <= 400:  # trace of the hat matrix: size − 1 − trace(Cov·P)
+            w = sparse.hstack([sparse.csr_matrix((c_l / d).reshape(-1, 1)), scaled], format="csr")
+            penalised = 1.0 / d + np.asarray(w.multiply(w @ q).sum(axis=1)).ravel()
+            effective = size - 1 - ability_penalty * float(penalised.sum()) - severity_penalty * float(severity_var.sum())
+        else:  # large panels: the unpenalised count is a safe upper bound
+            effective = float(min(size - 1, self.n - 1))
+        dof = max(self.n - effective, 1.0)
+        sigma2 = float(residuals @ residuals) / dof
+        return _Solution(mean=mean, abilities=mean + abilities,
+                         ability_se=np.sqrt(np.maximum(sigma2 * ability_var, 0.0)),
+                         severities=severities, severity_se=np.sqrt(np.maximum(sigma2 * severity_var, 0.0)),
+                         sigma2=sigma2)
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,11 @@ from reviews.models import Observation, Sheet
 from reviews.permissions import can_view_observation
 
 
-def load_observation(observation_id: int) -> Observation:
-    """The observation with everything its pages show, or 404 when it does not exist or the
-    user may not know it exists (another unit's, or an unannounced one for its lecturer)."""
-    observation = queries.observation_detail(observation_id)
+def load_observation(observation_id: int, query=queries.observation_detail) -> Observation:
+    """The observation with everything its pages show (or what ``query`` loads), or 404 when it
+    does not exist or the user may not know it exists (another unit's, or an unannounced one
+    for its lecturer)."""
+    observation = query(observation_id)
     if observation is None:
         abort(404)
     require_visible(can_view_observation(current_user, observation))

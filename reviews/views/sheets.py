@@ -10,11 +10,18 @@ from core.extensions import db
 from core.forms import show_error
 from core.models import utcnow
 from core.permissions import authenticated
-from reviews import practice, scoring, services
+from reviews import practice, queries, scoring, services
 from reviews.enums import PRACTICE_HEADINGS
 from reviews.forms import build_sheet_form, score_field_name
 from reviews.views import bp
 from reviews.views.common import load_observation, own_sheet
+
+
+def _load(observation_id: int):
+    """The observation for its sheet; a POST takes the observation's row lock in the same read
+    (concurrent writers then run one after another on current data, see ``lock_observation``)."""
+    lock = request.method == "POST"
+    return load_observation(observation_id, lambda key: queries.observation_for_sheet(key, lock=lock))
 
 
 def _form_for(sheet, **kwargs):
@@ -54,10 +61,8 @@ def _render(sheet, form, status: int = 200):
 @bp.route("/observations/<int:observation_id>/sheet", methods=["GET", "POST"])
 @authenticated
 def sheet_edit(observation_id: int):
-    observation = load_observation(observation_id)
+    observation = _load(observation_id)
     sheet = own_sheet(observation)
-    if request.method == "POST":
-        services.lock_observation(observation)
     if sheet.is_submitted or observation.is_finalized:
         if request.method == "POST" and sheet.is_submitted:
             flash(_("Your sheet was already submitted; nothing changed."), "info")
@@ -78,21 +83,21 @@ def sheet_edit(observation_id: int):
             if criterion.code in error.details:
                 getattr(form, score_field_name(criterion)).errors = [error.details[criterion.code]]
         return _render(sheet, form, error.status)
+    submitted = sheet.is_submitted  # read before the commit, which expires every loaded object
     db.session.commit()
-    if sheet.is_submitted:
+    if submitted:
         flash(_("Sheet submitted. It is now locked."), "success")
-        return redirect(url_for("reviews.observation_detail", observation_id=observation.id))
+        return redirect(url_for("reviews.observation_detail", observation_id=observation_id))
     flash(_("Draft saved."), "success")
-    return redirect(url_for("reviews.sheet_edit", observation_id=observation.id))
+    return redirect(url_for("reviews.sheet_edit", observation_id=observation_id))
 
 
 @bp.post("/observations/<int:observation_id>/sheet/autosave")
 @authenticated
 def sheet_autosave(observation_id: int):
     """Save the draft in the background (JavaScript); answers JSON, and 409 when the page is stale."""
-    observation = load_observation(observation_id)
+    observation = _load(observation_id)
     sheet = own_sheet(observation)
-    services.lock_observation(observation)
     form = _form_for(sheet)
     if not form.validate_on_submit():
         return jsonify({"ok": False, "errors": form.errors}), 422
@@ -101,6 +106,6 @@ def sheet_autosave(observation_id: int):
     except DomainError as error:
         db.session.rollback()
         return jsonify({"ok": False, "message": str(error.message), "code": error.code}), error.status
-    db.session.commit()
-    return jsonify({"ok": True, "version": sheet.version, "total": str(sheet.total), "percent": str(sheet.percent),
-                    "saved_at": utcnow().isoformat() + "Z"})
+    saved = {"ok": True, "version": sheet.version, "total": str(sheet.total), "percent": str(sheet.percent)}
+    db.session.commit()  # (read above: the commit expires every loaded object)
+    return jsonify({**saved, "saved_at": utcnow().isoformat() + "Z"})

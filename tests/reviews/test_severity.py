@@ -147,3 +147,74 @@ def test_pooled_icc_weights_blocks_by_lessons():
 def test_overlapping_intervals_are_not_separable():
     assert separable(Estimate(80, 1, 10), Estimate(70, 1, 10)) is True
     assert separable(Estimate(80, 4, 3), Estimate(75, 4, 3)) is False
+
+
+def _dense_reference(points, *, ability_penalty, severity_penalty):
+    """The former implementation's linear algebra (one dense KKT system, explicit inverse): the
+    block-wise solver must give the same numbers."""
+    lecturers = sorted({p.lecturer for p in points}, key=repr)
+    reviewers = sorted({p.reviewer for p in points}, key=repr)
+    n, n_l, n_r = len(points), len(lecturers), len(reviewers)
+    size = 1 + n_l + n_r
+    design = np.zeros((n, size))
+    for row, p in enumerate(points):
+        design[row, [0, 1 + lecturers.index(p.lecturer), 1 + n_l + reviewers.index(p.reviewer)]] = 1.0
+    y = np.array([p.percent for p in points])
+    gram = design.T @ design + np.diag(np.r_[0.0, np.full(n_l, ability_penalty), np.full(n_r, severity_penalty)])
+    constraint = np.r_[np.zeros(1 + n_l), np.ones(n_r)]
+    kkt = np.block([[gram, constraint[:, None]], [constraint[None, :], np.zeros((1, 1))]])
+    inverse = np.linalg.inv(kkt)[:size, :size]
+    beta = inverse @ design.T @ y
+    residuals = y - design @ beta
+    sigma2 = residuals @ residuals / max(n - np.trace(inverse @ design.T @ design), 1.0)
+    abilities = {key: beta[0] + beta[1 + i] for i, key in enumerate(lecturers)}
+    ability_se = {key: np.sqrt(sigma2 * (inverse[0, 0] + 2 * inverse[0, 1 + i] + inverse[1 + i, 1 + i]))
+                  for i, key in enumerate(lecturers)}
+    severity_se = {key: np.sqrt(sigma2 * inverse[1 + n_l + j, 1 + n_l + j]) for j, key in enumerate(reviewers)}
+    return beta[0], abilities, ability_se, severity_se
+
+
+@pytest.mark.parametrize("seed", [3, 7])
+def test_the_block_wise_solver_matches_a_dense_reference_and_the_array_entry_point(seed):
+    from reviews import severity
+
+    _abilities, points = _panel(seed, severities=[-6.0, -1.0, 0.0, 2.0, 5.0], uneven=True, lecturers=15)
+    fit = fit_severity(points)
+    panel = severity._Panel(*_coded(points))
+    first = panel.solve(ability_penalty=severity.LIGHT, severity_penalty=severity.LIGHT)
+    mean, abilities, ability_se, severity_se = _dense_reference(points, ability_penalty=severity.LIGHT,
+                                                                 severity_penalty=severity.LIGHT)
+    assert first.mean == pytest.approx(mean, abs=1e-6)
+    assert first.abilities.tolist() == pytest.approx([abilities[k] for k in sorted(abilities, key=repr)], abs=1e-6)
+    assert first.ability_se.tolist() == pytest.approx([ability_se[k] for k in sorted(ability_se, key=repr)], abs=1e-6)
+    assert first.severity_se.tolist() == pytest.approx([severity_se[k] for k in sorted(severity_se, key=repr)], abs=1e-6)
+    final = severity._fit_coded(*_coded_full(points), penalty=severity.DEFAULT_PENALTY)
+    mean, abilities, ability_se, severity_se = _dense_reference(
+        points, ability_penalty=min(5.0, severity._penalty_from(first.abilities, first.ability_se, first.sigma2,
+                                                                centre=first.mean)),
+        severity_penalty=fit.severity_penalty)
+    assert final.mean == pytest.approx(mean, abs=1e-6)
+    for key, estimate in fit.abilities.items():
+        assert estimate.value == pytest.approx(abilities[key], abs=1e-6)
+        assert estimate.stderr == pytest.approx(ability_se[key], abs=1e-6)
+    for key, estimate in fit.severities.items():
+        assert estimate.stderr == pytest.approx(severity_se[key], abs=1e-6)
+    arrays = severity.fit_severity_arrays(np.array([p.lecturer for p in points]), np.array([p.reviewer for p in points]),
+                                          np.array([p.percent for p in points]))
+    assert arrays == fit
+
+
+def _coded(points):
+    from reviews import severity
+
+    lecturers, l_codes = severity._codes([p.lecturer for p in points])
+    reviewers, r_codes = severity._codes([p.reviewer for p in points])
+    return l_codes, r_codes, np.array([p.percent for p in points]), len(lecturers), len(reviewers)
+
+
+def _coded_full(points):
+    from reviews import severity
+
+    lecturers, l_codes = severity._codes([p.lecturer for p in points])
+    reviewers, r_codes = severity._codes([p.reviewer for p in points])
+    return lecturers, l_codes, reviewers, r_codes, np.array([p.percent for p in points])
