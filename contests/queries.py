@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.enums import Role
 from accounts.models import Unit, User
 from contests import scoring
-from contests.enums import ContestLevel, ContestPhase
+from contests.enums import ContestLevel, ContestPhase, Prize
 from contests.models import (CandidateDecision, Contest, ContestEntry, ContestJudge, ContestResult, EntryDocument,
                              OutsideResult)
 from core.extensions import db
@@ -114,6 +116,7 @@ class PastResult:
     rank: int | None = None
     total: Decimal | None = None
     contest_id: int | None = None  # None: an outside contest
+    on: date | None = None  # when it counts on the lecturer's chart: published, or the end of an outside year
 
     @property
     def is_outside(self) -> bool:
@@ -132,13 +135,29 @@ def past_results(lecturer_ids: Iterable[int]) -> dict[int, list[PastResult]]:
         .where(ContestResult.lecturer_id.in_(ids)))
     for row, contest in published:
         results[row.lecturer_id].append(PastResult(row.lecturer_id, contest.year, contest.level, contest.name,
-                                                   row.prize, row.rank, row.total, contest.id))
+                                                   row.prize, row.rank, row.total, contest.id,
+                                                   on=row.published_at.date()))
     for outside in db.session.scalars(sa.select(OutsideResult).where(OutsideResult.lecturer_id.in_(ids))):
         results[outside.lecturer_id].append(PastResult(outside.lecturer_id, outside.year, outside.level,
-                                                       outside.contest_name, outside.prize))
+                                                       outside.contest_name, outside.prize,
+                                                       on=min(date(outside.year, 12, 31), outside.created_at.date())))
     for items in results.values():
         items.sort(key=lambda item: (-item.year, item.contest_name))
     return results
+
+
+def contest_marks(lecturer_id: int, since: date | None):
+    """The lecturer's contest results from ``since`` on, as annotations of the progress chart
+    (registered with ``reviews.progress`` when the contests blueprint is)."""
+    from reviews.progress import ContestMark
+
+    return [ContestMark(result.on, _mark_label(result)) for result in past_results([lecturer_id])[lecturer_id]
+            if since is None or result.on >= since]
+
+
+def _mark_label(result: PastResult) -> str:
+    prize = Prize(result.prize).label if result.prize else _("No prize")
+    return f"{prize} · {ContestLevel(result.level).label}"
 
 
 def decisions_of(unit_id: int) -> list[CandidateDecision]:

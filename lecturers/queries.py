@@ -65,11 +65,26 @@ def class_sessions(class_id: int) -> list[TeachingSession]:
     return list(db.session.scalars(query))
 
 
-def lecturer_sessions(lecturer_id: int, *, limit: int = 20) -> list[TeachingSession]:
-    query = (sa.select(TeachingSession).where(TeachingSession.lecturer_id == lecturer_id)
+def lecturer_profile(lecturer_id: int, year: int) -> tuple[Lecturer, int] | None:
+    """A lecturer with their unit and topics, and their teaching periods in ``year`` in the
+    unit's classes (as ``yearly_hours`` counts them), in one query; None when not found."""
+    hours = (sa.select(sa.func.coalesce(sa.func.sum(TeachingSession.periods), 0)).join(TrainingClass)
+             .where(TeachingSession.lecturer_id == Lecturer.id, TrainingClass.unit_id == Lecturer.unit_id,
+                    TeachingSession.date.between(date(year, 1, 1), date(year, 12, 31)))
+             .scalar_subquery())
+    query = (sa.select(Lecturer, hours).where(Lecturer.id == lecturer_id)
+             .options(joinedload(Lecturer.unit), joinedload(Lecturer.topics)))
+    row = db.session.execute(query).unique().one_or_none()
+    return (row[0], int(row[1])) if row else None
+
+
+def lecturer_sessions(lecturer_id: int, *, limit: int = 20) -> list[tuple[TeachingSession, bool]]:
+    """The lecturer's latest teaching sessions, each with whether it lacks an approved lesson
+    plan for its topic (one query)."""
+    query = (sa.select(TeachingSession, ~_has_approved_plan()).where(TeachingSession.lecturer_id == lecturer_id)
              .options(joinedload(TeachingSession.topic), joinedload(TeachingSession.training_class))
-             .order_by(TeachingSession.date.desc()).limit(limit))
-    return list(db.session.scalars(query))
+             .order_by(TeachingSession.date.desc(), TeachingSession.id.desc()).limit(limit))
+    return [(session, bool(missing)) for session, missing in db.session.execute(query)]
 
 
 def linkable_users(unit_id: int, lecturer: Lecturer | None) -> list[User]:
@@ -120,15 +135,17 @@ def workload(unit: Unit, year: int) -> list[WorkloadRow]:
 
 # --- Lesson plans ---------------------------------------------------------------------------------
 
-def _plan_options():
-    return (selectinload(LessonPlan.versions), joinedload(LessonPlan.topic), joinedload(LessonPlan.programme),
+def _plan_options(versions=selectinload):
+    return (versions(LessonPlan.versions), joinedload(LessonPlan.topic), joinedload(LessonPlan.programme),
             joinedload(LessonPlan.lecturer))
 
 
-def plan_query(*, unit_id: int | None = None, lecturer_id: int | None = None, submitted_only: bool = False):
+def plan_query(*, unit_id: int | None = None, lecturer_id: int | None = None, submitted_only: bool = False,
+               versions=selectinload):
     """Plans of a unit and/or a lecturer, most recently changed first. ``submitted_only``
-    leaves out plans whose versions are all drafts (what reviewers may see)."""
-    query = sa.select(LessonPlan).options(*_plan_options())
+    leaves out plans whose versions are all drafts (what reviewers may see); ``versions`` is
+    how the versions load (``joinedload`` in the same query, when no page limit applies)."""
+    query = sa.select(LessonPlan).options(*_plan_options(versions))
     if unit_id is not None:
         query = query.where(LessonPlan.unit_id == unit_id)
     if lecturer_id is not None:
@@ -149,7 +166,9 @@ def visible_plan_query(unit_id: int, *, own_lecturer_id: int | None, staff: bool
 
 
 def lecturer_plans(lecturer_id: int, *, submitted_only: bool = False) -> list[LessonPlan]:
-    return list(db.session.scalars(plan_query(lecturer_id=lecturer_id, submitted_only=submitted_only)))
+    """A lecturer's plans with their versions, in one query (a lecturer has a few dozen at most)."""
+    query = plan_query(lecturer_id=lecturer_id, submitted_only=submitted_only, versions=joinedload)
+    return list(db.session.scalars(query).unique())
 
 
 def plan_queue(unit_id: int) -> list[LessonPlanVersion]:

@@ -34,11 +34,11 @@ def can_list_observations(user: User, unit: Unit) -> bool:
 def can_view_observation(user: User, observation: Observation) -> bool:
     """Unit staff and overseers; its observers; the observed lecturer once it is announced
     (an unannounced observation stays hidden from them until it is finalised)."""
-    if _own_sheet(user, observation) is not None or can_list_observations(user, observation.unit):
+    if can_list_observations(user, observation.unit):
         return True
-    if _is_observed_lecturer(user, observation):
+    if _is_observed_lecturer(user, observation):  # never also an observer: nobody observes themselves
         return observation.is_finalized or not observation.is_unannounced
-    return False
+    return _own_sheet(user, observation) is not None  # read last: unit staff need no sheets loaded
 
 
 @predicate

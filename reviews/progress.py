@@ -204,13 +204,13 @@ def lecturer_progress(lecturer: Lecturer, filters: ProgressFilters, *, today: da
     query = (sa.select(Observation)
              .where(Observation.lecturer_id == lecturer.id, Observation.state == ObservationState.FINALIZED,
                     Observation.kind.in_(filters.kinds), *window)
-             .options(joinedload(Observation.topic), selectinload(Observation.amendments),
-                      selectinload(Observation.scores),
+             .options(joinedload(Observation.topic), joinedload(Observation.amendments),
+                      joinedload(Observation.scores),  # one row per score: fewer round trips than selectin
                       joinedload(Observation.rubric_version).selectinload(RubricVersion.criteria)
                       .joinedload(Criterion.domain))
              .order_by(Observation.date, Observation.id))
     rows, titles = [], {}
-    for observation in db.session.scalars(query):
+    for observation in db.session.scalars(query).unique():
         summary = observation.summary()
         if summary["percent"] is None:
             continue  # a practice lecture commented without scores

@@ -143,13 +143,16 @@ def progress_points(lecturer_id: int) -> list[ProgressPoint]:
 
 
 def lecturer_observations(lecturer_id: int, *, limit: int = 30) -> list[Observation]:
-    """A lecturer's observations, newest first (visibility is the caller's business)."""
-    query = (sa.select(Observation).where(Observation.lecturer_id == lecturer_id)
+    """A lecturer's observations, newest first, with what their list shows, in one query
+    (visibility is the caller's business: ``can_view_observation`` reads the sheets only for
+    someone who is neither unit staff nor the lecturer, so they load when asked)."""
+    newest = (sa.select(Observation.id).where(Observation.lecturer_id == lecturer_id)
+              .order_by(Observation.date.desc(), Observation.id.desc()).limit(limit))
+    query = (sa.select(Observation).where(Observation.id.in_(newest))
              .options(joinedload(Observation.topic), joinedload(Observation.unit),
-                      joinedload(Observation.lecturer), selectinload(Observation.amendments),
-                      selectinload(Observation.sheets))
-             .order_by(Observation.date.desc(), Observation.id.desc()).limit(limit))
-    return list(db.session.scalars(query))
+                      joinedload(Observation.lecturer), joinedload(Observation.amendments))
+             .order_by(Observation.date.desc(), Observation.id.desc()))
+    return list(db.session.scalars(query).unique())
 
 
 def rubric_version_detail(version_id: int) -> RubricVersion | None:

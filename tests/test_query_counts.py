@@ -21,7 +21,7 @@ NOW = datetime(2026, 11, 23, 3, 0)
 PAGE_CEILINGS = {
     "login": 0,
     "lecturer list": 4,
-    "lecturer page": 23,
+    "lecturer page": 17,
     "observation detail": 11,
     "scoresheet save": 12,
     "unit dashboard": 9,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -69,14 +69,15 @@ def lecturer_create():
 @bp.get("/lecturers/<int:lecturer_id>")
 @authenticated
 def lecturer_detail(lecturer_id: int):
-    lecturer = db.get_or_404(Lecturer, lecturer_id)
-    require_visible(can_view_lecturer(current_user, lecturer))
     year = date.today().year
-    hours = queries.yearly_hours(lecturer.unit_id, year).get(lecturer.id, 0)
-    sessions = queries.lecturer_sessions(lecturer.id)
+    found = queries.lecturer_profile(lecturer_id, year)
+    if found is None:
+        abort(404)
+    lecturer, hours = found
+    require_visible(can_view_lecturer(current_user, lecturer))
     return render_template("lecturers/lecturer_detail.html", lecturer=lecturer, year=year, hours=hours,
                            norm=queries.norm_for(lecturer.unit, lecturer.workload_role),
-                           sessions=sessions, without_plan=queries.sessions_without_plan(sessions),
+                           sessions=queries.lecturer_sessions(lecturer.id),
                            plans=[plan for plan in queries.lecturer_plans(lecturer.id)
                                   if can_view_plan(current_user, plan)], toggle_form=EmptyForm())
 

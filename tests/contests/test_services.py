@@ -106,6 +106,31 @@ def test_publishing_writes_results_into_the_lecturers_history(world):
     assert [(r.contest_id, r.rank, r.prize, r.total) for r in history] == [(contest.id, 1, "first", Decimal("18.00"))]
 
 
+def test_published_and_outside_results_annotate_the_lecturers_progress_chart(world, app):
+    from datetime import date
+
+    from reviews import progress_charts
+    from reviews.progress import ProgressFilters, lecturer_progress
+
+    contest, panel, entries = ready_contest(world)
+    mark_all(contest, panel, entries, [[{"plan": "18", "lecture": "18"}] * 2, [{"plan": "12", "lecture": "12"}] * 2])
+    _phase(contest, world, "closed")
+    _phase(contest, world, "published")
+    services.record_outside_result(world.lecturer, level="province", year=2019, contest_name="Hội thi cấp tỉnh",
+                                   prize="second", actor=world.director, now=utcnow())
+    today = utcnow().date()
+
+    with app.test_request_context("/?lang=vi"):
+        everything = lecturer_progress(world.lecturer, ProgressFilters(months=0), today=today)
+        recent = lecturer_progress(world.lecturer, ProgressFilters(months=12), today=today)
+        chart = progress_charts.progress_chart(everything, world.lecturer.full_name)
+
+    assert [(mark.date, mark.label) for mark in everything.contests] == [
+        (date(2019, 12, 31), "Giải Nhì · Cấp tỉnh"), (today, "Giải Nhất · Cấp cơ sở")]
+    assert [mark.label for mark in recent.contests] == ["Giải Nhất · Cấp cơ sở"]  # the window applies
+    assert [text for _day, text in chart.contests] == ["Giải Nhì · Cấp tỉnh", "Giải Nhất · Cấp cơ sở"]
+
+
 def test_ties_at_the_quota_boundary_share_the_better_prize_with_a_warning(world):
     contest, panel, entries = ready_contest(world, quotas={"first": 1, "second": 0, "third": 0, "consolation": None})
     mark_all(contest, panel, entries, [[{"plan": "15", "lecture": "15"}] * 2] * 2)
