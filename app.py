@@ -5,6 +5,7 @@ import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS
@@ -27,6 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     _finish_config(app)
+    _trust_proxies(app)
     app.url_map.converters["int"] = BoundedIntConverter
     _init_extensions(app)
     _register_blueprints(app)
@@ -52,6 +54,14 @@ def _finish_config(app: Flask) -> None:
     key = app.config.get("SECRET_KEY") or ""
     if len(key) < 32 and not app.config.get("DEMO_MODE"):
         raise RuntimeError("SECRET_KEY must be set to at least 32 characters outside demo and test mode.")
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, take the client's address and scheme from
+    their X-Forwarded-* headers (sign-in throttling and HSTS need them); otherwise ignore them."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def _init_extensions(app: Flask) -> None:

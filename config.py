@@ -43,11 +43,15 @@ class Config:
     # enrol, every page sends them to /account/two-factor.
     REQUIRE_TOTP_FOR_PRIVILEGED = True
     TWO_FACTOR_PENDING_SECONDS = 5 * 60  # time between a right password and the code
-    REDIS_URL = os.environ.get("REDIS_URL")  # shared failed-login counters across workers; else the database
+    # Redis (REDIS_URL or LECTERN_REDIS_URL): failed-login counters and the chart cache shared by
+    # every worker and machine; without it, the database and files under instance/.
+    REDIS_URL = os.environ.get("REDIS_URL")
+    # Reverse proxies in front of gunicorn that set X-Forwarded-For/-Proto (nginx: 1). Without it
+    # every sign-in would seem to come from the proxy's address, and HTTPS would not be seen.
+    TRUSTED_PROXIES = 0
     # B105: the name of a hashing method, not a password
     PASSWORD_HASH_METHOD = "scrypt"  # nosec B105
     CHART_CACHE_FOLDER = None  # instance/chart-cache, set in create_app
-    REDIS_URL = None  # LECTERN_REDIS_URL: share the chart cache through Redis instead of files
     EXPORT_FOLDER = None  # instance/exports: large Excel exports prepared in the background
     EXPORT_STREAM_ROWS = 3000  # above this many rows an export is prepared in the background
     EXPORT_IN_BACKGROUND = True  # False: prepare large exports within the request (tests)

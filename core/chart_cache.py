@@ -14,10 +14,13 @@ from pathlib import Path
 from flask import current_app
 
 MAX_FILES = 5000
+PRUNE_EVERY = 500  # a worker prunes the folder once per this many charts it writes
 TTL_SECONDS = 30 * 24 * 3600
 
 
 class FileCache:
+    writes = 0  # charts written by this process (each gunicorn worker counts its own)
+
     def __init__(self, directory: str) -> None:
         self.directory = Path(directory)
 
@@ -41,8 +44,12 @@ class FileCache:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        FileCache.writes += 1
+        if FileCache.writes % PRUNE_EVERY == 0:  # old keys are never read again: keep the folder bounded
+            self.prune()
 
-    def prune(self, keep: int = MAX_FILES) -> int:
+    def prune(self, keep: int | None = None) -> int:
+        keep = MAX_FILES if keep is None else keep
         files = sorted((p for p in self.directory.glob("*/*") if p.is_file()), key=lambda p: p.stat().st_mtime)
         stale = files[:-keep] if len(files) > keep else []
         for path in stale:

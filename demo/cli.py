@@ -5,6 +5,7 @@ import sys
 import time
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
@@ -52,6 +53,8 @@ def demo_synth(units: int, lecturers: int, years: int, seed: int) -> None:
     with click.progressbar(length=units, label="Synthesising units", file=sys.stderr) as bar:
         counts = synthesize(connection, SynthSize(units=units, lecturers=lecturers, years=years, seed=seed),
                             now=utcnow(), progress=bar.update)
+    db.session.commit()
+    db.session.execute(sa.text("ANALYZE"))  # planner statistics for the bulk-loaded tables (autovacuum may lag)
     db.session.commit()
     click.echo(", ".join(f"{table}: {count}" for table, count in sorted(counts.items())))
     click.echo(f"Synthetic data generated in {time.monotonic() - started:.0f} s. Accounts: u001.director, "

@@ -26,3 +26,23 @@ def test_login_page_is_vietnamese_by_default(client):
 
     assert response.status_code == 200
     assert "Đăng nhập" in response.get_data(as_text=True)
+
+
+def test_redis_url_and_trusted_proxies_come_from_the_environment(monkeypatch):
+    import importlib
+
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    import config
+
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
+    monkeypatch.setenv("LECTERN_TRUSTED_PROXIES", "1")
+    try:
+        assert importlib.reload(config).Config.REDIS_URL == "redis://127.0.0.1:6379/3"
+    finally:
+        monkeypatch.delenv("REDIS_URL")
+        importlib.reload(config)
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+    assert app.config["TRUSTED_PROXIES"] == 1  # its effect on sign-in throttling: tests/accounts/test_throttle.py
+    assert isinstance(app.wsgi_app, ProxyFix) and (app.wsgi_app.x_for, app.wsgi_app.x_proto) == (1, 1)

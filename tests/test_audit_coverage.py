@@ -83,3 +83,20 @@ def test_editing_draft_minutes_is_audited(world):
     (entry,) = _log(start)
     assert entry.action == "meeting_updated"
     assert entry.after == {"conclusion": "Thống nhất kế hoạch dự giờ"}
+
+
+def test_account_changes_are_audited(world):
+    from accounts import services as account_services
+
+    start = _start()
+    account_services.set_grants(world.lecturer_user, [(world.unit.id, "lecturer"), (world.unit.id, "reviewer")],
+                                actor=world.admin, now=utcnow())
+    account_services.change_password(world.lecturer_user, current=factories.PASSWORD, new="Một mật khẩu mới dài 2026",
+                                     now=utcnow())
+    account_services.reset_password(world.lecturer_user, actor=world.admin, now=utcnow())
+
+    entries = _log(start)
+    assert [entry.action for entry in entries] == ["roles_changed", "password_changed", "password_reset"]
+    assert {entry.object_id for entry in entries} == {world.lecturer_user.id}
+    assert entries[0].actor_id == world.admin.id and entries[1].actor_id == world.lecturer_user.id
+    assert "reviewer" in str(entries[0].after) and "reviewer" not in str(entries[0].before)

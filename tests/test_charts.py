@@ -130,3 +130,43 @@ def test_file_cache_renders_once_and_writes_atomically(app, tmp_path):
 
     assert (first, second, len(calls)) == ((b"png-bytes", False), (b"png-bytes", True), 1)
     assert [p.name for p in (tmp_path / "cache" / "ab").iterdir()] == ["ab" + "0" * 62]  # no temporary left
+
+
+def test_file_cache_keeps_the_folder_bounded(app, tmp_path, monkeypatch):
+    import os
+
+    app.config["CHART_CACHE_FOLDER"] = str(tmp_path / "cache")
+    monkeypatch.setattr(chart_cache, "MAX_FILES", 3)
+    monkeypatch.setattr(chart_cache, "PRUNE_EVERY", 4)
+    monkeypatch.setattr(chart_cache.FileCache, "writes", 0)
+    keys = [f"{n:02d}" + "0" * 62 for n in range(8)]
+    for age, key in enumerate(keys):
+        chart_cache.cached(key, lambda: b"chart")
+        path = tmp_path / "cache" / key[:2] / key
+        os.utime(path, (1_000_000 + age, 1_000_000 + age))  # written one after another
+
+    kept = sorted(p.name for p in (tmp_path / "cache").glob("*/*"))
+    assert kept == keys[-3:]  # pruned after the 4th and the 8th write: the newest three remain
+
+
+def test_redis_cache_is_shared_when_configured(app, monkeypatch):
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/14"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    redis.Redis.from_url(url).flushdb()
+    monkeypatch.setitem(app.config, "REDIS_URL", url)
+    calls = []
+
+    def render() -> bytes:
+        calls.append(1)
+        return b"svg-bytes"
+
+    assert isinstance(chart_cache.chart_cache(), chart_cache.RedisCache)
+    assert chart_cache.cached("cd" + "1" * 62, render) == (b"svg-bytes", False)
+    assert chart_cache.cached("cd" + "1" * 62, render) == (b"svg-bytes", True)
+    assert calls == [1]
+    assert redis.Redis.from_url(url).ttl("lectern:chart:cd" + "1" * 62) > 0
+    redis.Redis.from_url(url).flushdb()

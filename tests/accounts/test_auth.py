@@ -273,6 +273,32 @@ def test_session_younger_than_the_absolute_lifetime_still_works(app, world, logi
     assert response.status_code == 200
 
 
+def _idle_for(monkeypatch, idle: timedelta) -> None:
+    """Make the session cookie's signature (re-signed on every request) look ``idle`` old."""
+    import time
+    from types import SimpleNamespace
+
+    import itsdangerous.timed
+
+    later = time.time() + idle.total_seconds()
+    monkeypatch.setattr(itsdangerous.timed, "time", SimpleNamespace(time=lambda: later))
+
+
+def test_a_session_idle_longer_than_the_idle_lifetime_is_refused(app, world, login, monkeypatch):
+    client = login(world.director)
+    assert client.get("/home").status_code == 200
+    _idle_for(monkeypatch, app.config["PERMANENT_SESSION_LIFETIME"] + timedelta(minutes=1))
+
+    assert _is_sent_to_login(client.get("/home"))
+
+
+def test_a_session_used_within_the_idle_lifetime_still_works(app, world, login, monkeypatch):
+    client = login(world.director)
+    _idle_for(monkeypatch, app.config["PERMANENT_SESSION_LIFETIME"] - timedelta(minutes=1))
+
+    assert client.get("/home").status_code == 200
+
+
 # --- Language -------------------------------------------------------------------------------
 
 

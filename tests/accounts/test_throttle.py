@@ -111,3 +111,28 @@ def test_with_redis_two_workers_share_one_count(app, world, monkeypatch):
     with app.test_request_context():
         assert throttle.is_blocked("lecturer", ATTACKER, now=None) is True
     redis.Redis.from_url(url).flushdb()
+
+
+def _through_proxy(app, password: str, client: str):
+    return app.test_client().post("/login", data={"username": "lecturer", "password": password},
+                                  environ_base={"REMOTE_ADDR": "127.0.0.1"}, headers={"X-Forwarded-For": client})
+
+
+def test_behind_a_trusted_proxy_each_client_address_is_throttled_on_its_own(app, world, monkeypatch):
+    from app import _trust_proxies
+
+    monkeypatch.setattr(app, "wsgi_app", app.wsgi_app)  # put back after the test
+    monkeypatch.setitem(app.config, "TRUSTED_PROXIES", 1)
+    _trust_proxies(app)
+    for _ in range(throttle.PER_ACCOUNT_AND_ADDRESS + 3):
+        _through_proxy(app, "wrong password", "203.0.113.66")
+
+    assert _through_proxy(app, factories.PASSWORD, "203.0.113.66").status_code == 429
+    assert _through_proxy(app, factories.PASSWORD, "198.51.100.7").status_code == 302  # the lecturer's own desk
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_address_changes_nothing(app, world):
+    for number in range(throttle.PER_ACCOUNT_AND_ADDRESS):
+        _through_proxy(app, "wrong password", f"203.0.113.{number}")
+
+    assert _through_proxy(app, factories.PASSWORD, "198.51.100.7").status_code == 429

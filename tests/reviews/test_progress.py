@@ -162,3 +162,28 @@ def test_chart_data_queries_do_not_grow_with_results(world, count_queries):
         lecturer_progress(world.lecturer, ProgressFilters(), today=TODAY)
 
     assert one.n == four.n
+
+
+def test_domains_are_matched_by_code_across_rubric_versions(world):
+    from reviews import authoring
+
+    old = factories.shipped_version()
+    finalized(world, on=date(2026, 2, 2), value="1")  # on the shipped version
+    version = authoring.copy_rubric(old, unit=world.unit, actor=world.director, now=utcnow()).versions[0]
+    second = version.domains[1]
+    authoring.save_domain(version, second, values={"code": second.code, "title": "Nội dung bài giảng (mới)"})
+    authoring.publish(version, actor=world.director, now=utcnow())
+    observation = services.plan_observation(
+        unit=world.unit, lecturer=world.lecturer, version=version, observers=[world.director, world.reviewer],
+        on=date(2026, 6, 6), actor=world.director, now=utcnow(), topic=world.topic)
+    for sheet in observation.sheets:
+        factories.submit(sheet, factories.full_scores(version), sheet.observer)
+    services.finalize_observation(observation, debrief="", action_points="", actor=world.director, now=utcnow())
+
+    data = lecturer_progress(world.lecturer, ProgressFilters(), today=TODAY)
+
+    codes = [d.code for d in old.domains]
+    assert [code for code, _domain in data.domains] == codes  # one column per code, not one per version
+    assert dict(data.domains)[second.code].title == "Nội dung bài giảng (mới)"  # the newest wording
+    assert [sorted(row.domains) for row in data.rows] == [sorted(codes), sorted(codes)]
+    assert [row.domains[second.code] for row in data.rows] == [Decimal("57.14"), Decimal("100.00")]  # 4 of 7, all 7
