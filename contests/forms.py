@@ -10,12 +10,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from contests.enums import Aggregation, ConflictReason, ContestLevel, Eligibility, Prize
 from contests.models import Contest
 from core import uploads
-from core.forms import BaseForm, options
+from core.forms import BaseForm, OnceForm, options
 
 QUOTA_HINT = _l("Empty: all remaining entries.")
 
 
-class ContestForm(BaseForm):
+class ContestForm(OnceForm):
     name = StringField(_l("Name of the contest"), validators=[DataRequired(), Length(max=300)])
     level = SelectField(_l("Level"), choices=ContestLevel.choices())
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(1945, 2200)])

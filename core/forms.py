@@ -5,13 +5,20 @@ from urllib.parse import urlsplit
 
 from collections.abc import Iterable
 
-from flask import render_template
+import secrets
+
+from flask import flash, redirect, render_template, request
 from flask_babel import get_translations
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import Field, SelectChoice
+from sqlalchemy.exc import IntegrityError
+from wtforms import Field, HiddenField, SelectChoice
 
 from core.errors import DomainError
+from core.extensions import db
+from core.models import FormSubmission, utcnow
 
 
 def options(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
@@ -56,6 +63,62 @@ class BaseForm(FlaskForm):
 
 class EmptyForm(BaseForm):
     """A bare POST button: only the CSRF token."""
+
+
+class OnceForm(BaseForm):
+    """A form that creates a record, sent once: each rendering carries a fresh one-time token
+    (a hidden field) that ``claim_submission`` claims in the transaction writing the record."""
+
+    submission = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_submitted() or not self.submission.data:
+            self.submission.data = secrets.token_urlsafe(24)  # a re-rendered form with errors keeps its token
+
+
+class AlreadySubmitted(Exception):
+    """The same form was sent before (a double click, a resend): ``location`` shows its result."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self.location = location
+
+
+def claim_submission(form: OnceForm) -> FormSubmission | None:
+    """Claim the form's token for the signed-in user before the record is written; set the
+    returned row's ``location`` to the new record's page before committing. Raises
+    ``AlreadySubmitted`` when a submission with this token got there first — also when it is
+    still being written by a parallel request (the database makes this one wait, then refuses
+    the duplicate key). None when the request carries no token (nothing to deduplicate)."""
+    token = (form.submission.data or "")[:64]
+    if not token or not request.form.get("submission"):
+        return None
+    earlier = db.session.get(FormSubmission, token)
+    if earlier is not None:
+        raise AlreadySubmitted(earlier.location)
+    row = FormSubmission(token=token, user_id=current_user.id, at=utcnow(), location="")
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        db.session.rollback()
+        earlier = db.session.get(FormSubmission, token)
+        raise AlreadySubmitted(earlier.location if earlier else "") from None
+    return row
+
+
+def remember_location(claim: FormSubmission | None, location: str) -> str:
+    """Keep where the claimed submission led (a repeated one is sent there); returns it."""
+    if claim is not None:
+        claim.location = location
+    return location
+
+
+def already_submitted(error: AlreadySubmitted, fallback: str):
+    """The answer to a repeated submission: back to what the first one created."""
+    flash(_("This form had already been sent; it was saved once."), "info")
+    return redirect(error.location or fallback)
 
 
 def show_error(form: FlaskForm, error: DomainError) -> None:

@@ -1,4 +1,4 @@
-"""Shared model pieces: timestamps and the append-only audit log."""
+"""Shared model pieces: timestamps, the append-only audit log, one-time form submissions."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -36,6 +36,19 @@ class AuditLog(db.Model):
     object_id: Mapped[int | None]
     before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+
+
+class FormSubmission(db.Model):
+    """A create form's one-time token, claimed in the transaction that writes the record: a
+    second submission of the same page (a double click, a resend) finds it and is sent to what
+    the first one created instead of creating it again (see ``core.forms.OnceForm``)."""
+
+    __tablename__ = "form_submission"
+
+    token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    location: Mapped[str] = mapped_column(sa.String(500), default="")
 
 
 def log_action(

@@ -10,7 +10,7 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectC
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from core import uploads
-from core.forms import BaseForm
+from core.forms import BaseForm, OnceForm
 from lecturers import lesson_plans
 from lecturers.enums import ClassStatus, Degree, Gender, LecturerKind, PlanSection, TheoryLevel, WorkloadRole
 
@@ -25,7 +25,7 @@ def _none_if_blank(value):
     return value or None
 
 
-class LecturerForm(BaseForm):
+class LecturerForm(OnceForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     birth_year = IntegerField(_l("Year of birth"), validators=[Optional(), NumberRange(1940, date.today().year - 18)])
     gender = SelectField(_l("Gender"), choices=_blank(Gender.choices()), coerce=_none_if_blank)
@@ -141,7 +141,7 @@ def _id_or_none(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class NewPlanForm(PlanForm):
+class NewPlanForm(PlanForm, OnceForm):
     programme_id = SelectField(_l("Programme"), choices=[], coerce=_id_or_none)
     topic_id = SelectField(_l("Topic"), choices=[], coerce=_id_or_none,
                            description=_l("Teaching sessions of this topic count as prepared once the plan is "

@@ -12,7 +12,7 @@ from wtforms import BooleanField, DateField, DecimalField, HiddenField, IntegerF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import TextInput
 
-from core.forms import BaseForm, options
+from core.forms import BaseForm, OnceForm, options
 from reviews import scoring
 from reviews.enums import PRACTICE_HEADINGS, ConflictKind, ConsolidationMethod, ObservationKind, ObservationState, \
     PracticePurpose, PracticeVerdict, Rating, ResponseKind
@@ -25,7 +25,7 @@ def _int_or_none(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class PlanObservationForm(BaseForm):
+class PlanObservationForm(OnceForm):
     kind = SelectField(_l("Type"), choices=ObservationKind.choices())
     lecturer_id = SelectField(_l("Lecturer"), coerce=int, choices=[])
     session_id = SelectField(_l("Teaching session"), coerce=_int_or_none, choices=[],
@@ -280,7 +280,7 @@ class ConsolidationForm(BaseForm):
                                       description=_l("With fewer than 5 submitted sheets the mean is always used."))
 
 
-class PracticeForm(BaseForm):
+class PracticeForm(OnceForm):
     lecturer_id = SelectField(_l("Lecturer"), coerce=int, choices=[])
     topic_id = SelectField(_l("Topic"), coerce=_int_or_none, choices=[])
     topic_text = StringField(_l("Topic (free text, if not in the list)"), validators=[Optional(), Length(max=300)])

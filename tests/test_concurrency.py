@@ -223,3 +223,28 @@ def test_of_two_editors_of_one_sheet_the_later_is_told_and_keeps_their_input(liv
         sheet = db.session.get(Sheet, sheet_id)
         assert (sheet.notes, sheet.version, sheet.state) == (notes[winner], 2, SheetState.DRAFT)
 
+
+
+def test_a_double_clicked_create_form_creates_one_record(live):
+    """Two sendings of one "plan an observation" page at the same moment (the token is the
+    page's): one observation; both answers lead to it."""
+    import re
+
+    facts = live.extensions["test_world"]
+    clients = [logged_in(live, facts["director"]) for _ in range(2)]
+    page = clients[0].get("/observations/new").get_data(as_text=True)
+    token = re.search(r'name="submission"[^>]*value="([^"]+)"', page).group(1)
+    with live.app_context():
+        from accounts.models import User
+        observer = db.session.scalar(sa.select(User.id).where(User.username == facts["observers"][5]))
+        version_id = factories.shipped_version().id
+    data = {"kind": "observed_lesson", "lecturer_id": str(facts["lecturer_id"]),
+            "version_id": str(version_id), "observer_ids": [str(observer)],
+            "date": "2026-04-04", "topic_text": "Bấm đúp", "submission": token}
+    before = count(live, Observation)
+
+    responses = _together([_post(client, "/observations/new", data) for client in clients])
+
+    assert [r.status_code for r in responses] == [302, 302]
+    assert count(live, Observation) == before + 1
+    assert responses[0].headers["Location"] == responses[1].headers["Location"]

@@ -16,7 +16,7 @@ from contests.views.common import back_to, detail_forms, load_contest, load_entr
 from core import uploads
 from core.errors import DomainError
 from core.extensions import db
-from core.forms import options, show_error
+from core.forms import already_submitted, AlreadySubmitted, claim_submission, options, remember_location, show_error
 from core.models import utcnow
 from core.permissions import authenticated, require
 from lecturers.models import Lecturer
@@ -42,12 +42,16 @@ def contest_create():
         form.year.data = utcnow().year
     if form.validate_on_submit():
         try:
+            claim = claim_submission(form)
             contest = services.create_contest(unit=organising_unit(current_user, unit, form.level.data),
                                               values=form.values(), actor=current_user, now=utcnow())
+        except AlreadySubmitted as repeat:
+            return already_submitted(repeat, url_for("contests.contest_list"))
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
             return render_template("contests/contest_form.html", form=form, unit=unit), error.status
+        remember_location(claim, url_for("contests.contest_detail", contest_id=contest.id))
         db.session.commit()
         flash(_("Contest created. Add its components, judges and entries."), "success")
         return back_to(contest)

@@ -14,7 +14,8 @@ from accounts.enums import Role
 from core import uploads
 from core.errors import DomainError
 from core.extensions import db
-from core.forms import EmptyForm, options, show_error
+from core.forms import (already_submitted, AlreadySubmitted, claim_submission, EmptyForm,
+                        options, remember_location, show_error)
 from core.models import utcnow
 from core.permissions import authenticated, require, require_visible, roles_required
 from lecturers import lesson_plans, presenters, queries
@@ -64,17 +65,21 @@ def plan_create():
     error = None
     if form.validate_on_submit():
         try:
+            claim = claim_submission(form)
             plan = lesson_plans.create_plan(
                 lecturer=lecturer, title=form.title.data, values=form.values(),
                 upload=uploads.read_upload(form.file.data), programme_id=form.programme_id.data,
                 topic_id=form.topic_id.data, actor=current_user, now=utcnow())
+        except AlreadySubmitted as repeat:
+            return already_submitted(repeat, url_for("lecturers.plan_list"))
         except DomainError as caught:
             error = caught
             _refused(form, error)
         else:
+            location = remember_location(claim, url_for("lecturers.plan_detail", plan_id=plan.id))
             db.session.commit()
             flash(_("Lesson plan saved as a draft. Submit it when it is ready for review."), "success")
-            return redirect(url_for("lecturers.plan_detail", plan_id=plan.id))
+            return redirect(location)
     return _form_page("lecturers/plan_form.html", form, error, plan=None)
 
 

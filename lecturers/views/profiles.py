@@ -11,7 +11,8 @@ from accounts.auth import current_unit
 from accounts.enums import Role
 from core.errors import DomainError
 from core.extensions import db
-from core.forms import EmptyForm, options, render_form, show_error
+from core.forms import (already_submitted, AlreadySubmitted, claim_submission, EmptyForm,
+                        options, remember_location, render_form, show_error)
 from core.models import utcnow
 from core.permissions import authenticated, require, require_visible, roles_required
 from lecturers import queries, services
@@ -56,13 +57,17 @@ def lecturer_create():
     form = _lecturer_form(None, unit)
     if form.validate_on_submit():
         try:
+            claim = claim_submission(form)
             lecturer = services.save_lecturer(None, unit=unit, values=form.values(), actor=current_user, now=utcnow())
+        except AlreadySubmitted as repeat:
+            return already_submitted(repeat, url_for("lecturers.lecturer_list"))
         except DomainError as error:
             show_error(form, error)
         else:
+            location = remember_location(claim, url_for("lecturers.lecturer_detail", lecturer_id=lecturer.id))
             db.session.commit()
             flash(_("Lecturer %(name)s added.", name=lecturer.full_name), "success")
-            return redirect(url_for("lecturers.lecturer_detail", lecturer_id=lecturer.id))
+            return redirect(location)
     return render_form("lecturers/lecturer_form.html", form, lecturer=None)
 
 

@@ -15,7 +15,8 @@ from accounts.models import User
 from accounts.queries import unit_users
 from core.errors import DomainError
 from core.extensions import db
-from core.forms import options, render_form, show_error
+from core.forms import (already_submitted, AlreadySubmitted, claim_submission, options,
+                        remember_location, render_form, show_error)
 from core.models import utcnow
 from core.permissions import authenticated, require, roles_required
 from lecturers import queries as lecturer_queries
@@ -101,6 +102,7 @@ def observation_create():
         form.lecturer_id.data = request.args.get("lecturer_id", type=int)
     if form.validate_on_submit():
         try:
+            claim = claim_submission(form)
             observation = services.plan_observation(
                 unit=unit, lecturer=db.session.get(Lecturer, form.lecturer_id.data),
                 version=db.session.get(RubricVersion, form.version_id.data),
@@ -111,12 +113,15 @@ def observation_create():
                 topic=db.session.get(Topic, form.topic_id.data) if form.topic_id.data else None,
                 topic_text=form.topic_text.data or "", unannounced=form.is_unannounced.data,
                 actor=current_user, now=utcnow())
+        except AlreadySubmitted as repeat:
+            return already_submitted(repeat, url_for("reviews.observation_list"))
         except DomainError as error:
             show_error(form, error)
         else:
+            location = remember_location(claim, url_for("reviews.observation_detail", observation_id=observation.id))
             db.session.commit()
             flash(_("Observation planned."), "success")
-            return redirect(url_for("reviews.observation_detail", observation_id=observation.id))
+            return redirect(location)
     return render_form("reviews/observation_form.html", form)
 
 

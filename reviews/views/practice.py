@@ -12,7 +12,8 @@ from accounts.models import User
 from accounts.queries import unit_users
 from core.errors import DomainError
 from core.extensions import db
-from core.forms import options, render_form, show_error
+from core.forms import (already_submitted, AlreadySubmitted, claim_submission, options,
+                        remember_location, render_form, show_error)
 from core.models import utcnow
 from core.permissions import authenticated, require, roles_required
 from lecturers import queries as lecturer_queries
@@ -58,6 +59,7 @@ def practice_create():
         lecturer = db.session.get(Lecturer, form.lecturer_id.data)
         require(lecturer is not None and can_schedule_practice(current_user, lecturer))
         try:
+            claim = claim_submission(form)
             observation = practice.schedule_practice(
                 unit=unit, lecturer=lecturer, attendees=[db.session.get(User, i) for i in form.attendee_ids.data],
                 on=form.date.data, purpose=form.purpose.data, audience=form.audience.data or "",
@@ -65,13 +67,16 @@ def practice_create():
                 topic=db.session.get(Topic, form.topic_id.data) if form.topic_id.data else None,
                 topic_text=form.topic_text.data or "", version=db.session.get(RubricVersion, form.version_id.data),
                 chair=db.session.get(User, form.chair_id.data) if form.chair_id.data else None)
+        except AlreadySubmitted as repeat:
+            return already_submitted(repeat, url_for("reviews.observation_list"))
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
         else:
+            location = remember_location(claim, url_for("reviews.observation_detail", observation_id=observation.id))
             db.session.commit()
             flash(_("Practice lecture scheduled."), "success")
-            return redirect(url_for("reviews.observation_detail", observation_id=observation.id))
+            return redirect(location)
     return render_form("reviews/practice_form.html", form)
 
 
