@@ -150,7 +150,8 @@ def lecturer_observations(lecturer_id: int, *, limit: int = 30) -> list[Observat
               .order_by(Observation.date.desc(), Observation.id.desc()).limit(limit))
     query = (sa.select(Observation).where(Observation.id.in_(newest))
              .options(joinedload(Observation.topic), joinedload(Observation.unit),
-                      joinedload(Observation.lecturer), joinedload(Observation.amendments))
+                      joinedload(Observation.lecturer), joinedload(Observation.amendments),
+                      joinedload(Observation.practice))
              .order_by(Observation.date.desc(), Observation.id.desc()))
     return list(db.session.scalars(query).unique())
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -194,3 +195,17 @@ def test_a_verdict_without_its_date_is_a_422_that_keeps_the_input(world, colleag
 
     assert response.status_code == 422
     assert "Bổ sung ví dụ Nghị quyết mới" in response.get_data(as_text=True)
+
+
+def test_the_lecturer_page_shows_each_rehearsal_with_its_verdict(world, colleague_user, login):
+    observation = _ready_for_verdict(world, colleague_user, score=False)
+    follow_up = practice.give_verdict(observation, verdict="again", rehearse_by=date(2026, 4, 20), debrief="",
+                                      action_points="", actual_minutes=None, actor=world.director, now=utcnow())
+    db.session.commit()
+
+    page = login(world.lecturer_user).get(f"/lecturers/{world.lecturer.id}").get_data(as_text=True)
+
+    rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)
+    rehearsal = next(row for row in rows if f"/observations/{observation.id}\"" in row)
+    assert "Luyện giảng lại" in rehearsal and "20/04/2026" in rehearsal  # the verdict and its date
+    assert any(f"/observations/{follow_up.id}\"" in row for row in rows)  # the follow-up, planned
