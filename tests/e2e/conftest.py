@@ -62,13 +62,25 @@ def _wait_until_healthy(url: str, server: subprocess.Popen, log: Path, timeout: 
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> str:
+def live_folder(tmp_path_factory) -> Path:
+    """The live server's folder: its SQLite database ``e2e.db`` and its uploads."""
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="session")
+def live_database_url(live_folder) -> str:
+    """The live server's database, for tests that prepare records through the services."""
+    return f"sqlite:///{live_folder / 'e2e.db'}"
+
+
+@pytest.fixture(scope="session")
+def live_server(live_folder, live_database_url) -> str:
     """The base URL of gunicorn serving a freshly migrated database with the demo data."""
-    tmp = tmp_path_factory.mktemp("e2e")
+    tmp = live_folder
     env = dict(os.environ)
     env.update({
         "LECTERN_ENV": "demo",
-        "DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}",
+        "DATABASE_URL": live_database_url,
         "FLASK_APP": "app:create_app",
         "LECTERN_UPLOAD_FOLDER": str(tmp / "uploads"),
         "PYTHONDONTWRITEBYTECODE": "1",
