@@ -38,7 +38,8 @@ def contest_json(contest: Contest) -> dict[str, Any]:
         "eligibility": contest.eligibility, "aggregation": contest.aggregation, "tie_break": contest.tie_break,
         "prize_quotas": contest.quotas,
         "components": [{"code": c.code, "name": c.name, "max_points": _number(c.max_points),
-                        "weight": _number(c.weight), "time_limit_minutes": c.time_limit_minutes}
+                        "weight": _number(c.weight), "time_limit_minutes": c.time_limit_minutes,
+                        "rubric_version_id": c.rubric_version_id}
                        for c in contest.components],
         "judges": [{"user_id": j.user_id, "full_name": j.user.full_name} for j in contest.judges],
         "entries": [entry_json(e) for e in contest.entries],
@@ -151,14 +152,17 @@ def contest_entry_add(contest_id: int):
 
 def _my_marks(entry: ContestEntry) -> dict[str, Any]:
     codes = {c.id: c.code for c in entry.contest.components}
-    return {"entry_id": entry.id, "marks": {codes[m.component_id]: _number(m.points)
-                                            for m in entry.marks if m.judge_id == current_user.id}}
+    mine = [m for m in entry.marks if m.judge_id == current_user.id]
+    return {"entry_id": entry.id, "marks": {codes[m.component_id]: _number(m.points) for m in mine},
+            "scores": {codes[m.component_id]: {code: float(value) for code, value in m.scores.items()}
+                       for m in mine if m.scores}}
 
 
 @bp.put("/contests/<int:contest_id>/entries/<int:entry_id>/my-marks")
 @authenticated
 def contest_my_marks(contest_id: int, entry_id: int):
-    """A judge's marks for an entry ``{"marks": {"<code>": number}}`` while judging (null clears one)."""
+    """A judge's marks for an entry ``{"marks": {"<code>": number}}`` while judging (null clears one);
+    a component scored on a rubric takes ``{"<criterion code>": number}`` instead of a number."""
     contest = _load(contest_id)
     entry = next((e for e in contest.entries if e.id == entry_id), None)
     require_visible(entry is not None)
@@ -214,7 +218,9 @@ NUMBER = {"type": "number", "nullable": True}
 QUOTA = {"type": "integer", "minimum": 0, "nullable": True}
 COMPONENT = {"type": "object", "required": ["code", "name", "max_points", "weight"], "properties": {
     "code": {"type": "string"}, "name": {"type": "string"}, "max_points": {"type": "number"},
-    "weight": {"type": "number"}, "time_limit_minutes": {"type": "integer", "nullable": True}}}
+    "weight": {"type": "number"}, "time_limit_minutes": {"type": "integer", "nullable": True},
+    "rubric_version_id": {"type": "integer", "nullable": True,
+                          "description": "judges score this published rubric's criteria; null: one mark"}}}
 ENTRY = {"type": "object", "required": ["id", "lecturer_id", "topic"], "properties": {
     "id": {"type": "integer"}, "lecturer_id": {"type": "integer"}, "full_name": {"type": "string"},
     "unit_id": {"type": "integer"}, "topic": {"type": "string"}}}
@@ -286,9 +292,12 @@ document({
         "summary": "A judge's marks for an entry, by component code (while judging)",
         "parameters": [_path("contest_id"), _path("entry_id")],
         "requestBody": {"required": True, **_json({"type": "object", "required": ["marks"], "properties": {
-            "marks": {"type": "object", "additionalProperties": NUMBER}}})},
+            "marks": {"type": "object", "additionalProperties": {"oneOf": [
+                NUMBER, {"type": "object", "additionalProperties": {"type": "number"}}]}}}})},
         "responses": {"200": {"description": "The judge's marks", **_json({"type": "object", "properties": {
-            "entry_id": {"type": "integer"}, "marks": {"type": "object", "additionalProperties": NUMBER}}})},
+            "entry_id": {"type": "integer"}, "marks": {"type": "object", "additionalProperties": NUMBER},
+            "scores": {"type": "object", "additionalProperties": {
+                "type": "object", "additionalProperties": {"type": "number"}}}}})},
             **error_responses(400, 401, 403, 404, 409, 422)}}},
     "/contests/{contest_id}/phase": {"post": {
         "summary": "Move the contest on: setup → judging → closed → published",

@@ -10,7 +10,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from contests.enums import Aggregation, ConflictReason, ContestLevel, Eligibility, Prize
 from contests.models import Contest
 from core import uploads
-from core.forms import BaseForm, OnceForm, options
+from core.forms import BaseForm, OnceForm, id_or_none, options
+from reviews import scoring
 
 QUOTA_HINT = _l("Empty: all remaining entries.")
 
@@ -60,10 +61,14 @@ class ComponentForm(_Prefixed):
     max_points = StringField(_l("Maximum points"), default="20", validators=[DataRequired(), Length(max=10)])
     weight = StringField(_l("Weight (coefficient)"), default="1", validators=[DataRequired(), Length(max=10)])
     time_limit_minutes = IntegerField(_l("Time limit (minutes)"), validators=[Optional(), NumberRange(1, 600)])
+    rubric_version_id = SelectField(_l("Scored on a rubric"), choices=[], coerce=id_or_none,
+                                    description=_l("Empty: each judge gives one mark. With a rubric, judges score "
+                                                   "its criteria and the total is scaled to the maximum points."))
 
     def values(self) -> dict:
         return {"code": self.code.data, "name": self.name.data, "max_points": self.max_points.data,
-                "weight": self.weight.data, "time_limit_minutes": self.time_limit_minutes.data}
+                "weight": self.weight.data, "time_limit_minutes": self.time_limit_minutes.data,
+                "rubric_version_id": self.rubric_version_id.data}
 
 
 class JudgeForm(_Prefixed):
@@ -93,6 +98,20 @@ def mark_field_name(code: str) -> str:
     return f"mark_{code}"
 
 
+def criterion_field_name(code: str, criterion_code: str) -> str:
+    """The field of one rubric criterion of component ``code`` (dots kept out of the name)."""
+    return f"mark_{code}__{criterion_code.replace('.', '_')}"
+
+
+def submitted_marks(form: BaseForm, contest: Contest) -> dict[str, object]:
+    """The marks as typed, by component code: a number, or ``{criterion code: score}`` for a
+    component scored on a rubric."""
+    return {component.code: {criterion.code: getattr(form, criterion_field_name(component.code, criterion.code)).data
+                             for criterion in component.rubric_version.criteria}
+            if component.rubric_version is not None else getattr(form, mark_field_name(component.code)).data
+            for component in contest.components}
+
+
 def build_marks_form(contest: Contest, marks: dict[str, object] | None = None, **kwargs) -> BaseForm:
     """One field per component, named ``mark_<code>``, holding the judge's mark as typed."""
 
@@ -100,6 +119,15 @@ def build_marks_form(contest: Contest, marks: dict[str, object] | None = None, *
         pass
 
     for component in contest.components:
+        if component.rubric_version is not None:
+            for criterion in component.rubric_version.criteria:  # only the rubric's steps are offered
+                setattr(MarksForm, criterion_field_name(component.code, criterion.code), SelectField(
+                    f"{component.name} · {criterion.code}. {criterion.title}",
+                    choices=options([("", "—")] + [(str(v), str(v.normalize()))
+                                                    for v in scoring.allowed_values(criterion.spec())]),
+                    validators=[Optional()],
+                    description=_l("0 to %(max)s points", max=criterion.max_points.normalize())))
+            continue
         setattr(MarksForm, mark_field_name(component.code), StringField(
             component.name, validators=[Optional(), Length(max=10)],
             description=_l("0 to %(max)s, steps of 0.25", max=component.max_points.normalize()),
@@ -107,7 +135,11 @@ def build_marks_form(contest: Contest, marks: dict[str, object] | None = None, *
     form = MarksForm(**kwargs)
     if marks is not None and not form.is_submitted():
         for code, value in marks.items():
-            getattr(form, mark_field_name(code)).data = str(value)
+            if isinstance(value, dict):
+                for criterion_code, score in value.items():
+                    getattr(form, criterion_field_name(code, criterion_code)).data = str(score)
+            else:
+                getattr(form, mark_field_name(code)).data = str(value)
     return form
 
 

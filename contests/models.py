@@ -21,6 +21,7 @@ from core.extensions import db
 from core.models import TimestampMixin, utcnow
 from core.uploads import StoredFile
 from lecturers.models import Lecturer
+from reviews.rubrics import RubricVersion
 
 POINTS = sa.Numeric(7, 2)
 
@@ -116,6 +117,7 @@ class ContestComponent(db.Model):
     rubric_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rubric_version.id"))
 
     contest: Mapped[Contest] = relationship(back_populates="components")
+    rubric_version: Mapped[RubricVersion | None] = relationship()  # judges score its criteria; see save_marks
 
     __table_args__ = (
         sa.UniqueConstraint("contest_id", "code"),
@@ -212,6 +214,7 @@ class ContestMark(db.Model):
     component_id: Mapped[int] = mapped_column(sa.ForeignKey("contest_component.id"), index=True)
     judge_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
     points: Mapped[Decimal] = mapped_column(POINTS)
+    scores: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)  # criterion code → score, on a rubric component
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     entry: Mapped[ContestEntry] = relationship(back_populates="marks")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from contests import queries
 from contests.enums import Prize
@@ -33,9 +34,12 @@ def ranking_page(contest: Contest) -> RankingPage:
     return RankingPage(contest, rows, [Prize(code) for code in ranking.warnings])
 
 
-def own_marks(entry: ContestEntry, judge_id: int) -> dict[str, Decimal]:
+def own_marks(entry: ContestEntry, judge_id: int, *, breakdown: bool = False) -> dict[str, Any]:
+    """The judge's marks by component code; with ``breakdown``, a rubric component's mark is its
+    scores by criterion code (what the marks form shows again)."""
     codes = {component.id: component.code for component in entry.contest.components}
-    return {codes[mark.component_id]: mark.points.normalize() for mark in entry.marks if mark.judge_id == judge_id}
+    return {codes[mark.component_id]: mark.scores if breakdown and mark.scores else mark.points.normalize()
+            for mark in entry.marks if mark.judge_id == judge_id}
 
 
 def marks_table(entry: ContestEntry) -> list[tuple[str, dict[str, Decimal]]]:

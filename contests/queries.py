@@ -15,15 +15,16 @@ from accounts.enums import Role
 from accounts.models import Unit, User
 from contests import scoring
 from contests.enums import ContestLevel, ContestPhase, Prize
-from contests.models import (CandidateDecision, Contest, ContestEntry, ContestJudge, ContestResult, EntryDocument,
-                             OutsideResult)
+from contests.models import (CandidateDecision, Contest, ContestComponent, ContestEntry, ContestJudge, ContestResult,
+                             EntryDocument, OutsideResult)
 from core.extensions import db
 
 
 def contest_detail(contest_id: int) -> Contest | None:
     """A contest with its components, judges, entries, marks, conflicts and documents loaded."""
     query = (sa.select(Contest).where(Contest.id == contest_id)
-             .options(joinedload(Contest.unit), joinedload(Contest.organiser), selectinload(Contest.components),
+             .options(joinedload(Contest.unit), joinedload(Contest.organiser),
+                      selectinload(Contest.components).joinedload(ContestComponent.rubric_version),
                       selectinload(Contest.judges).joinedload(ContestJudge.user),
                       selectinload(Contest.entries).joinedload(ContestEntry.lecturer),
                       selectinload(Contest.entries).joinedload(ContestEntry.unit),

@@ -21,6 +21,11 @@ from core.extensions import db
 from core.models import FormSubmission, utcnow
 
 
+def id_or_none(value):
+    """A select's coerce for an optional id: "" (no choice) is None."""
+    return int(value) if value not in (None, "", "None") else None
+
+
 def options(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
     """Select options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]

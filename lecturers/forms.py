@@ -10,7 +10,7 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectC
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from core import uploads
-from core.forms import BaseForm, OnceForm
+from core.forms import BaseForm, OnceForm, id_or_none
 from lecturers import lesson_plans
 from lecturers.enums import ClassStatus, Degree, Gender, LecturerKind, PlanSection, TheoryLevel, WorkloadRole
 
@@ -137,13 +137,9 @@ class PlanForm(BaseForm):
         return {name: self[name].data for name in lesson_plans.PLAN_FIELDS}
 
 
-def _id_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 class NewPlanForm(PlanForm, OnceForm):
-    programme_id = SelectField(_l("Programme"), choices=[], coerce=_id_or_none)
-    topic_id = SelectField(_l("Topic"), choices=[], coerce=_id_or_none,
+    programme_id = SelectField(_l("Programme"), choices=[], coerce=id_or_none)
+    topic_id = SelectField(_l("Topic"), choices=[], coerce=id_or_none,
                            description=_l("Teaching sessions of this topic count as prepared once the plan is "
                                           "approved."))
 

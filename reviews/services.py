@@ -162,7 +162,7 @@ def save_sheet(sheet: Sheet, *, scores: Mapping[str, object], texts: Mapping[str
         raise DomainError(_l("This sheet was saved from another window after you opened it. "
                              "Your input is kept below: check it and save again."), status=409, code="conflict")
     rubric = sheet.observation.rubric_version
-    valid = _validated(rubric.spec(), scores, complete=False)
+    valid = validated_scores(rubric.spec(), scores, complete=False)
     before, after = _write_scores(sheet, rubric, valid)
     if after:
         log_action("sheet_scores_saved", sheet, actor_id=actor.id, unit_id=sheet.observation.unit_id,
@@ -177,7 +177,9 @@ def save_sheet(sheet: Sheet, *, scores: Mapping[str, object], texts: Mapping[str
     return sheet
 
 
-def _validated(spec: scoring.RubricSpec, scores: Mapping[str, object], *, complete: bool) -> dict[str, Decimal]:
+def validated_scores(spec: scoring.RubricSpec, scores: Mapping[str, object], *, complete: bool) -> dict[str, Decimal]:
+    """The scores parsed on the rubric, or a DomainError whose ``details`` give each refused
+    criterion's reason in words (blank values are "not scored")."""
     cleaned = {code: value for code, value in scores.items() if value not in (None, "")}
     try:
         return scoring.validate_sheet(spec, cleaned, complete=complete)
@@ -232,7 +234,7 @@ def submit_sheet(sheet: Sheet, *, actor: User, now: datetime) -> Sheet:
     if sheet.observation.kind == ObservationKind.PRACTICE_LECTURE:
         _check_practice_sheet(sheet)
     if sheet.scores or sheet.observation.kind != ObservationKind.PRACTICE_LECTURE:
-        _validated(rubric.spec(), sheet.score_map(), complete=True)
+        validated_scores(rubric.spec(), sheet.score_map(), complete=True)
         _store_totals(sheet, rubric, provisional=False)
     else:  # comments only: no score, so no figures (a draft saved without scores carries zeros)
         sheet.total = sheet.percent = sheet.rating = None
@@ -331,7 +333,7 @@ def amend_observation(observation: Observation, *, reason: str, scores: Mapping[
     before = observation.result()
     per_code = {by_id[key]: value for key, value in before["per_criterion"].items()}
     if scores:
-        per_code.update(_validated(spec, scores, complete=False))
+        per_code.update(validated_scores(spec, scores, complete=False))
     total = scoring.sheet_total(per_code)
     after = {"total": total, "percent": scoring.percent(total, spec.max_total),
              "rating": scoring.rating(spec, total, per_code),

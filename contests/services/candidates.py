@@ -27,7 +27,9 @@ def contest_takes_nominations_from(contest: Contest, unit: Unit) -> bool:
 
 def _check_nominees(unit: Unit, eligibility: str, nominees: Sequence[tuple[Lecturer, str]]) -> None:
     seen: set[int] = set()
-    for lecturer, _rationale in nominees:
+    for lecturer, rationale in nominees:
+        if not (rationale or "").strip():
+            raise DomainError(_l("Write why %(name)s is nominated.", name=lecturer.full_name), field="nominees")
         if lecturer.unit_id != unit.id or not lecturer.is_active:
             raise DomainError(_l("Only active lecturers of this unit can be nominated."), field="nominees")
         if eligibility == Eligibility.FULL_TIME and lecturer.kind != LecturerKind.FULL_TIME:

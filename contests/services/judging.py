@@ -17,6 +17,8 @@ from contests.services.common import text
 from core.errors import DomainError
 from core.extensions import db
 from core.models import log_action
+from reviews import scoring
+from reviews.services import validated_scores
 
 STEP = Decimal("0.25")
 
@@ -43,6 +45,24 @@ def declare_conflict(entry: ContestEntry, *, judge: User, reason: str, note: str
     log_action("contest.conflict_declared", contest, actor_id=judge.id, now=now,
                after={"entry_id": entry.id, "reason": reason})
     return conflict
+
+
+def _rubric_mark(component, value: Any) -> tuple[Decimal | None, dict[str, str] | None]:
+    """A mark on the component's rubric: ``{criterion code: score}`` with every criterion scored
+    within its maximum and steps (as on an observation sheet); the component's points are the
+    rubric total scaled to the component's maximum, to 0.01. Nothing given clears the mark."""
+    if value is None or value == "" or (isinstance(value, Mapping) and all(v in (None, "") for v in value.values())):
+        return None, None
+    if not isinstance(value, Mapping):
+        raise DomainError(_l("Score each criterion of this component's rubric."), field=component.code)
+    version = component.rubric_version
+    try:
+        scores = validated_scores(version.spec(), value, complete=True)
+    except DomainError as error:
+        raise DomainError(_l("Score each criterion of this component's rubric, within its maximum and steps."),
+                          field=component.code, details=error.details) from None
+    points = (scoring.sheet_total(scores) * component.max_points / version.max_total).quantize(Decimal("0.01"))
+    return points, {code: str(score) for code, score in scores.items()}
 
 
 def _mark(value: Any, code: str, maximum: Decimal) -> Decimal | None:
@@ -76,7 +96,12 @@ def save_marks(entry: ContestEntry, *, judge: User, marks: Mapping[str, Any], no
     unknown = sorted(set(marks) - set(components))
     if unknown:
         raise DomainError(_l("Unknown component: %(codes)s.", codes=", ".join(unknown)), field=unknown[0])
-    values = {code: _mark(value, code, components[code].max_points) for code, value in marks.items()}
+    values, scores = {}, {}
+    for code, value in marks.items():
+        if components[code].rubric_version is not None:
+            values[code], scores[code] = _rubric_mark(components[code], value)
+        else:
+            values[code] = _mark(value, code, components[code].max_points)
     existing = {mark.component_id: mark for mark in entry.marks if mark.judge_id == judge.id}
     before = {code: existing[components[code].id].points if components[code].id in existing else None
               for code in values}
@@ -90,16 +115,17 @@ def save_marks(entry: ContestEntry, *, judge: User, marks: Mapping[str, Any], no
             continue
         if mark is None:
             mark = ContestMark(contest_id=contest.id, entry_id=entry.id, component_id=component.id,
-                               judge_id=judge.id, points=points, updated_at=now)
+                               judge_id=judge.id, points=points, scores=scores.get(code), updated_at=now)
             db.session.add(mark)
             entry.marks.append(mark)
         else:
-            mark.points, mark.updated_at = points, now
+            mark.points, mark.scores, mark.updated_at = points, scores.get(code), now
         saved.append(mark)
     db.session.flush()
     log_action("contest.marks_saved", contest, actor_id=judge.id, now=now,
                before={"entry_id": entry.id, **before},
-               after={"entry_id": entry.id, **{code: value for code, value in values.items()}})
+               after={"entry_id": entry.id, **{code: value for code, value in values.items()},
+                      **({"scores": scores} if scores else {})})
     return saved
 
 

@@ -21,6 +21,8 @@ from core.extensions import db
 from core.models import log_action
 from lecturers.enums import LecturerKind
 from lecturers.models import Lecturer
+from reviews.enums import RubricVersionState
+from reviews.rubrics import RubricVersion
 
 DEFAULT_TIE_BREAK = ("lecture", "plan")  # live lecture, then lesson plan (domain notes §3.5)
 QUOTA_FIELDS = ("first", "second", "third", "consolation")
@@ -130,14 +132,28 @@ def add_component(contest: Contest, *, values: Mapping[str, Any], actor: User, n
         max_points=_decimal(values.get("max_points"), "max_points", Decimal(0), Decimal(1000)),
         weight=_decimal(values.get("weight", 1), "weight", Decimal(0), Decimal(100)),
         time_limit_minutes=int(limit) if limit not in (None, "") else None,
-        rubric_version_id=values.get("rubric_version_id"), position=len(contest.components) + 1)
+        rubric_version=_rubric_version(contest, values.get("rubric_version_id")), position=len(contest.components) + 1)
     db.session.add(component)
     contest.components.append(component)
     db.session.flush()
     if audit:
         log_action("contest.component_added", contest, actor_id=actor.id, now=now,
-                   after={"code": code, "max_points": component.max_points, "weight": component.weight})
+                   after={"code": code, "max_points": component.max_points, "weight": component.weight,
+                          "rubric_version_id": component.rubric_version_id})
     return component
+
+
+def _rubric_version(contest: Contest, raw: Any) -> RubricVersion | None:
+    """The published rubric version a component's judges score on (a shipped template or one of
+    the organising unit's), or None for a single mark."""
+    if raw in (None, ""):
+        return None
+    version = db.session.get(RubricVersion, raw) if isinstance(raw, int) and not isinstance(raw, bool) else None
+    if (version is None or version.state != RubricVersionState.PUBLISHED
+            or version.rubric.unit_id not in (None, contest.unit_id)):
+        raise DomainError(_l("Choose a published rubric: a shipped template or one of the organising unit's."),
+                          field="rubric_version_id")
+    return version
 
 
 def add_judge(contest: Contest, *, user: User | None, actor: User, now: datetime) -> ContestJudge:

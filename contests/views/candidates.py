@@ -73,13 +73,17 @@ def _page(unit: Unit, *, months: int, eligibility: str, scope: str, sort: str = 
           contest_id: int | None = None, posted=None, errors: list[str] | None = None, status: int = 200):
     unit_ids = _scope_unit_ids(unit, current_user, scope)
     scope = "province" if unit_ids != [unit.id] else "unit"
-    win, rows = _evidence(unit_ids, months, eligibility)
     may_nominate = can_choose_candidates(current_user, unit) and scope == "unit"
+    contests = open_contests(unit) if may_nominate else []
+    chosen = next((contest for contest in contests if contest.id == contest_id), None)
+    if chosen is not None and chosen.eligibility == Eligibility.FULL_TIME:
+        eligibility = Eligibility.FULL_TIME  # the planned contest decides who may enter
+    win, rows = _evidence(unit_ids, months, eligibility)
     return render_template(
         "contests/candidates.html", unit=unit, rows=sorted_rows(rows, sort, direction),
         by_rank={row.rank: row for row in rows}, window=win, months=months, eligibility=eligibility, scope=scope,
         sort=sort, direction=direction, may_nominate=may_nominate, contest_id=contest_id,
-        contests=open_contests(unit) if may_nominate else [], Eligibility=Eligibility, ContestLevel=ContestLevel,
+        contests=contests, Eligibility=Eligibility, ContestLevel=ContestLevel,
         Prize=Prize, is_overseer=Role.OVERSEER in current_user.roles_in(unit.id, unit.province_id),
         posted=posted, errors=errors or [], ascending_first=ASCENDING_FIRST), status
 

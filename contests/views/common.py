@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
 from contests import presenters, queries, services
@@ -10,6 +11,7 @@ from contests.models import Contest, ContestEntry
 from contests.permissions import can_view_all_marks, can_view_contest
 from core.forms import EmptyForm, options
 from core.permissions import require_visible
+from reviews import queries as rubric_queries
 
 
 def load_contest(contest_id: int) -> Contest:
@@ -39,6 +41,9 @@ def detail_forms(contest: Contest, **given):
              "document_form": DocumentForm(formdata=None), "conflict_form": ConflictForm(formdata=None),
              "button_form": EmptyForm(formdata=None)}
     if contest.is_setup:
+        built["component_form"].rubric_version_id.choices = options(
+            [("", "—")] + [(rubric.current_version.id, rubric.display_name(str(get_locale())))
+                           for rubric in rubric_queries.rubrics_for(contest.unit_id) if rubric.current_version])
         built["judge_form"].user_id.choices = options((u.id, u.full_name) for u in services.judge_candidates(contest))
         built["entry_form"].lecturer_id.choices = options(
             (lecturer.id, f"{lecturer.full_name} — {lecturer.unit.name}")

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from contests import presenters, services
 from contests.enums import ContestPhase
-from contests.forms import ConflictForm, build_marks_form, mark_field_name
+from contests.forms import ConflictForm, build_marks_form, criterion_field_name, mark_field_name, submitted_marks
 from contests.permissions import can_change_phase, can_declare_contest_conflict, can_score_entry
 from contests.views import bp
 from contests.views.common import back_to, load_contest, load_entry, render_detail
@@ -21,6 +21,25 @@ PHASE_MESSAGES = {ContestPhase.JUDGING: _("Judging has started."), ContestPhase.
                   ContestPhase.PUBLISHED: _("The results are published.")}
 
 
+def _show_mark_error(form, contest, error: DomainError) -> None:
+    """The refusal on the field it concerns: a single mark's field, or each refused criterion
+    of a rubric component (with the reason in words), else the form."""
+    rubric = {c.code: c for c in contest.components if c.rubric_version is not None}.get(error.field or "")
+    if rubric is not None and error.details:
+        for criterion_code, reason in error.details.items():
+            field = getattr(form, criterion_field_name(rubric.code, criterion_code), None)
+            if field is not None:
+                field.errors = [*field.errors, reason]
+        form.form_errors.append(str(error.message))
+        return
+    field = mark_field_name(error.field) if error.field and error.field not in rubric_codes(contest) else None
+    show_error(form, DomainError(error.message, field=field, status=error.status))
+
+
+def rubric_codes(contest) -> set[str]:
+    return {c.code for c in contest.components if c.rubric_version is not None}
+
+
 def _render_marks(contest, entry, form, status: int = 200):
     return render_template("contests/marks_form.html", contest=contest, entry=entry, form=form), status
 
@@ -31,15 +50,13 @@ def marks(contest_id: int, entry_id: int):
     contest = load_contest(contest_id)
     entry = load_entry(contest, entry_id)
     require(can_score_entry(current_user, entry))
-    form = build_marks_form(contest, presenters.own_marks(entry, current_user.id))
+    form = build_marks_form(contest, presenters.own_marks(entry, current_user.id, breakdown=True))
     if form.validate_on_submit():
-        values = {c.code: getattr(form, mark_field_name(c.code)).data for c in contest.components}
         try:
-            services.save_marks(entry, judge=current_user, marks=values, now=utcnow())
+            services.save_marks(entry, judge=current_user, marks=submitted_marks(form, contest), now=utcnow())
         except DomainError as error:
             db.session.rollback()
-            show_error(form, DomainError(error.message, field=mark_field_name(error.field) if error.field else None,
-                                         status=error.status))
+            _show_mark_error(form, contest, error)
             return _render_marks(contest, entry, form, error.status)
         db.session.commit()
         flash(_("Marks saved."), "success")

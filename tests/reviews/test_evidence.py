@@ -428,6 +428,22 @@ def test_a_refused_decision_keeps_the_input_and_stores_nothing(world, panel, log
     assert db.session.scalar(sa.select(sa.func.count(CandidateDecision.id))) == 0
 
 
+def test_each_nominee_needs_their_own_rationale(world, panel, login):
+    from contests.models import CandidateDecision
+
+    client = _in_unit_a(login, world.director, world)
+
+    response = client.post("/candidates", data={
+        "nominee": [str(panel["a"].id), str(panel["b"].id)], "rationale": "Hai người dẫn đầu",
+        f"rationale_{panel['a'].id}": "Điểm điều chỉnh cao nhất", f"rationale_{panel['b'].id}": "  "})
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Điểm điều chỉnh cao nhất" in page and "Hai người dẫn đầu" in page  # kept as typed
+    assert f"Hãy ghi lý do đề cử {panel['b'].full_name}." in page
+    assert db.session.scalar(sa.select(sa.func.count(CandidateDecision.id))) == 0
+
+
 # --- the API ----------------------------------------------------------------------------------
 
 
@@ -493,9 +509,29 @@ def test_past_contest_results_show_on_the_page_and_in_the_snapshot(world, panel,
     client = _in_unit_a(login, world.director, world)
 
     html = client.get("/candidates").get_data(as_text=True)
-    client.post("/candidates", data={"nominee": str(panel["a"].id), "rationale": "Có giải tỉnh"})
+    client.post("/candidates", data={"nominee": str(panel["a"].id), "rationale": "Có giải tỉnh",
+                                     f"rationale_{panel['a'].id}": "Giải Nhất cấp tỉnh năm trước"})
 
     assert "Hội thi giảng viên giỏi tỉnh" in html
     snapshot = db.session.scalar(sa.select(CandidateDecision)).snapshot
     assert snapshot["rows"][0]["past_results"][0]["contest_name"] == "Hội thi giảng viên giỏi tỉnh"
     assert snapshot["rows"][0]["past_results"][0]["prize"] == "first"
+
+
+def test_choosing_a_full_time_only_contest_lists_full_time_lecturers_only(world, panel, login):
+    from contests import services as contest_services
+    from lecturers.enums import LecturerKind
+
+    panel["a"].kind, panel["b"].kind = LecturerKind.FULL_TIME, LecturerKind.ADJUNCT
+    contest = contest_services.create_contest(
+        unit=world.unit, actor=world.director, now=utcnow(),
+        values={"name": "Hội thi dành cho giảng viên chuyên trách", "level": "unit", "year": 2026,
+                "eligibility": "full_time", "prize_quotas": {}})
+    db.session.commit()
+    client = _in_unit_a(login, world.director, world)
+
+    everyone = client.get("/candidates").get_data(as_text=True)
+    for_contest = client.get(f"/candidates?contest_id={contest.id}").get_data(as_text=True)
+
+    assert panel["b"].full_name in everyone
+    assert panel["a"].full_name in for_contest and panel["b"].full_name not in for_contest
