@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import io
+import unicodedata
 from datetime import UTC, datetime
 
 import pyotp
@@ -34,15 +35,16 @@ def code_at(secret: str, step: int) -> str:
 
 
 def normalise(code: str | None) -> str:
-    """The digits the user typed, without the spaces some apps show inside the code."""
-    return "".join((code or "").split())
+    """The digits the user typed, without the spaces some apps show inside the code; full-width
+    digits (typed with an East Asian input method) become ASCII ones."""
+    return "".join(unicodedata.normalize("NFKC", code or "").split())
 
 
 def matching_step(secret: str, code: str | None, *, now: datetime, after: int | None = None) -> int | None:
     """The time step whose code is ``code`` within the window around ``now`` and later than
     ``after`` (the last step accepted), or None when the code is wrong, expired or replayed."""
     code = normalise(code)
-    if len(code) != DIGITS or not code.isdigit():
+    if len(code) != DIGITS or not (code.isascii() and code.isdigit()):  # other scripts' digits: a wrong code
         return None
     current = time_step(now)
     for step in range(current - WINDOW, current + WINDOW + 1):

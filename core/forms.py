@@ -21,9 +21,21 @@ from core.extensions import db
 from core.models import FormSubmission, utcnow
 
 
+MAX_ID = 2**31 - 1  # the largest id the database holds (as the URL converter allows)
+
+
+def record_id(value) -> int:
+    """A select's coerce for an id: an integer the database can hold; anything else raises
+    ValueError, which the field reports as an invalid choice (never a database overflow)."""
+    number = int(value)
+    if not 0 < number <= MAX_ID:
+        raise ValueError("not an id")
+    return number
+
+
 def id_or_none(value):
     """A select's coerce for an optional id: "" (no choice) is None."""
-    return int(value) if value not in (None, "", "None") else None
+    return record_id(value) if value not in (None, "", "None") else None
 
 
 def options(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:

@@ -53,7 +53,7 @@ def _flush() -> None:
 
 
 def _title(value: Any) -> str:
-    title = " ".join(value.split()) if isinstance(value, str) else ""
+    title = value.strip() if isinstance(value, str) else ""  # as typed (trimmed), like every text but names
     if not title:
         raise DomainError(_l("Give the lesson plan a title."), field="title")
     if len(title) > MAX_TITLE:

@@ -12,7 +12,7 @@ from wtforms import DateField, HiddenField, MonthField, RadioField, SelectField,
     TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from core.forms import BaseForm, options
+from core.forms import BaseForm, options, record_id
 from meetings.enums import ActionStatus, AttendanceStatus
 from meetings.models import Attendance
 
@@ -57,9 +57,9 @@ class MeetingForm(_Versioned):
     end_time = TimeField(_l("End time"), validators=[Optional()],
                          description=_l("Needed before the minutes can be approved."))
     place = StringField(_l("Place"), validators=[Optional(), Length(max=300)])
-    chair_id = SelectField(_l("Chair"), coerce=int, choices=[], validate_choice=False, validators=[InputRequired()],
+    chair_id = SelectField(_l("Chair"), coerce=record_id, choices=[], validate_choice=False, validators=[InputRequired()],
                            description=_l("A director of the unit; the chair approves the minutes."))
-    secretary_id = SelectField(_l("Secretary"), coerce=int, choices=[], validate_choice=False,
+    secretary_id = SelectField(_l("Secretary"), coerce=record_id, choices=[], validate_choice=False,
                                validators=[InputRequired()])
     conclusion = TextAreaField(_l("Conclusion of the chair"), validators=[Optional(), Length(max=TEXT_LIMIT)])
 
@@ -122,7 +122,7 @@ class AgendaItemForm(_Prefixed, _Versioned):
 
 class ContributionForm(_Prefixed):
     PREFIX = "contribution"
-    agenda_id = SelectField(_l("Agenda item"), coerce=int, choices=[], validate_choice=False,
+    agenda_id = SelectField(_l("Agenda item"), coerce=record_id, choices=[], validate_choice=False,
                             validators=[InputRequired()])
     speaker = StringField(_l("Speaker"), validators=[DataRequired(), Length(max=200)])
     content = TextAreaField(_l("Contribution"), validators=[DataRequired(), Length(max=TEXT_LIMIT)])
@@ -133,14 +133,14 @@ class ContentUpdateForm(_Prefixed):
     title = StringField(_l("Content update"), validators=[DataRequired(), Length(max=300)],
                         description=_l("e.g. the new resolution to bring into the lecture"))
     body = TextAreaField(_l("What lecturers must change"), validators=[Optional(), Length(max=TEXT_LIMIT)])
-    topic_ids = SelectMultipleField(_l("Topics"), coerce=int, choices=[], validators=[DataRequired()],
+    topic_ids = SelectMultipleField(_l("Topics"), coerce=record_id, choices=[], validators=[DataRequired()],
                                     description=_l("The lecturers of these topics see the update on their page."))
 
 
 class ActionItemForm(_Prefixed):
     PREFIX = "action"
     description = TextAreaField(_l("Task"), validators=[DataRequired(), Length(max=2000)])
-    owner_id = SelectField(_l("Owner"), coerce=int, choices=[], validate_choice=False, validators=[InputRequired()])
+    owner_id = SelectField(_l("Owner"), coerce=record_id, choices=[], validate_choice=False, validators=[InputRequired()])
     due_on = DateField(_l("Due date"), validators=[InputRequired()])
 
 

@@ -12,7 +12,7 @@ from wtforms import BooleanField, DateField, DecimalField, HiddenField, IntegerF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import TextInput
 
-from core.forms import BaseForm, OnceForm, options
+from core.forms import BaseForm, OnceForm, id_or_none, options
 from reviews import scoring
 from reviews.enums import PRACTICE_HEADINGS, ConflictKind, ConsolidationMethod, ObservationKind, ObservationState, \
     PracticePurpose, PracticeVerdict, Rating, ResponseKind
@@ -21,21 +21,17 @@ from reviews.rubrics import Criterion, RubricVersion
 TEXT_LIMIT = 20_000
 
 
-def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 class PlanObservationForm(OnceForm):
     kind = SelectField(_l("Type"), choices=ObservationKind.choices())
     lecturer_id = SelectField(_l("Lecturer"), coerce=int, choices=[])
-    session_id = SelectField(_l("Teaching session"), coerce=_int_or_none, choices=[],
+    session_id = SelectField(_l("Teaching session"), coerce=id_or_none, choices=[],
                              description=_l("Choose the session to observe, or leave empty for an ad hoc lesson."))
-    topic_id = SelectField(_l("Topic"), coerce=_int_or_none, choices=[])
+    topic_id = SelectField(_l("Topic"), coerce=id_or_none, choices=[])
     topic_text = StringField(_l("Topic (free text, for an ad hoc lesson)"), validators=[Optional(), Length(max=300)])
     date = DateField(_l("Date"), validators=[Optional()])
     version_id = SelectField(_l("Rubric"), coerce=int, choices=[])
     observer_ids = SelectMultipleField(_l("Observers"), coerce=int, choices=[], validators=[DataRequired()])
-    chair_id = SelectField(_l("Chair"), coerce=_int_or_none, choices=[],
+    chair_id = SelectField(_l("Chair"), coerce=id_or_none, choices=[],
                            description=_l("Leads the debrief and finalises. Default: you if you observe, "
                                           "else the first observer."))
     is_unannounced = BooleanField(_l("Unannounced: hidden from the lecturer until finalised"))
@@ -152,8 +148,8 @@ class ObservationFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    lecturer_id = SelectField(_l("Lecturer"), coerce=_int_or_none, choices=[], validate_choice=False)
-    observer_id = SelectField(_l("Observer"), coerce=_int_or_none, choices=[], validate_choice=False)
+    lecturer_id = SelectField(_l("Lecturer"), coerce=id_or_none, choices=[], validate_choice=False)
+    observer_id = SelectField(_l("Observer"), coerce=id_or_none, choices=[], validate_choice=False)
     state = SelectField(_l("State"), default="",
                         choices=options([("", "—")] + [(s.value, s.label) for s in ObservationState]))
     kind = SelectField(_l("Type"), default="",
@@ -282,7 +278,7 @@ class ConsolidationForm(BaseForm):
 
 class PracticeForm(OnceForm):
     lecturer_id = SelectField(_l("Lecturer"), coerce=int, choices=[])
-    topic_id = SelectField(_l("Topic"), coerce=_int_or_none, choices=[])
+    topic_id = SelectField(_l("Topic"), coerce=id_or_none, choices=[])
     topic_text = StringField(_l("Topic (free text, if not in the list)"), validators=[Optional(), Length(max=300)])
     purpose = SelectField(_l("Purpose"), choices=PracticePurpose.choices())
     audience = StringField(_l("Audience assumed"), validators=[Optional(), Length(max=300)],
@@ -293,7 +289,7 @@ class PracticeForm(OnceForm):
     version_id = SelectField(_l("Rubric (scores are optional)"), coerce=int, choices=[])
     attendee_ids = SelectMultipleField(_l("Invited attendees"), coerce=int, choices=[], validators=[DataRequired()],
                                        description=_l("Centre leaders, board leaders and colleagues."))
-    chair_id = SelectField(_l("Chair"), coerce=_int_or_none, choices=[])
+    chair_id = SelectField(_l("Chair"), coerce=id_or_none, choices=[])
 
 
 class SelfAssessmentForm(BaseForm):

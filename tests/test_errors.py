@@ -318,3 +318,11 @@ def test_production_cookies_are_secure_host_only_httponly_and_lax(monkeypatch, d
             application.config["SESSION_COOKIE_HTTPONLY"], application.config["SESSION_COOKIE_SAMESITE"]) == (
         "__Host-session", True, True, "Lax")
     assert application.config["DEMO_MODE"] is False
+
+
+@pytest.mark.parametrize("path", ["/lecturers", "/observations", "/meetings", "/meetings/actions", "/classes",
+                                  "/lesson-plans/missing"])
+def test_a_page_number_too_large_for_the_database_is_an_empty_page(world, login, path):
+    response = login(world.director).get(path, query_string={"page": "99999999999999999999999"})
+
+    assert response.status_code == 200

@@ -123,14 +123,18 @@ def document_add(contest_id: int, entry_id: int):
     entry = load_entry(contest, entry_id)
     require(can_add_document(current_user, entry))
     form = DocumentForm()
-    if form.validate_on_submit():
-        try:
-            services.attach_document(entry, upload=uploads.read_upload(form.file.data), title=form.title.data,
-                                     actor=current_user, now=utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-            return redirect(url_for("contests.contest_detail", contest_id=contest.id, _anchor=f"entry-{entry.id}"))
-        db.session.commit()
-        flash(_("Document attached."), "success")
+    if not form.validate_on_submit():  # the reasons on the contest page (its upload form keeps only the file)
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return render_detail(load_contest(contest.id), 422)
+    try:
+        services.attach_document(entry, upload=uploads.read_upload(form.file.data), title=form.title.data,
+                                 actor=current_user, now=utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("contests.contest_detail", contest_id=contest.id, _anchor=f"entry-{entry.id}"))
+    db.session.commit()
+    flash(_("Document attached."), "success")
     return back_to(contest, f"entry-{entry.id}")

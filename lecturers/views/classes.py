@@ -14,6 +14,7 @@ from core.extensions import db
 from core.forms import EmptyForm, options, render_form, show_error
 from core.models import utcnow
 from core.permissions import require, require_visible, roles_required
+from core.pages import paginate
 from lecturers import queries, services
 from lecturers.forms import ClassForm, SessionForm
 from lecturers.models import TeachingSession, TrainingClass
@@ -27,7 +28,7 @@ def class_list():
     unit = current_unit()
     require(can_view_unit_records(current_user, unit))
     year = request.args.get("year", type=int) or date.today().year
-    page = db.paginate(queries.class_query(unit.id, year=min(max(year, 2000), 2100)), per_page=50, error_out=False)
+    page = paginate(queries.class_query(unit.id, year=min(max(year, 2000), 2100)), per_page=50)
     return render_template("lecturers/class_list.html", unit=unit, page=page, year=year)
 
 

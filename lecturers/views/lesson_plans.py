@@ -18,6 +18,7 @@ from core.forms import (already_submitted, AlreadySubmitted, claim_submission, E
                         options, remember_location, show_error)
 from core.models import utcnow
 from core.permissions import authenticated, require, require_visible, roles_required
+from core.pages import paginate
 from lecturers import lesson_plans, presenters, queries
 from lecturers.forms import NewPlanForm, PlanForm, PlanReviewForm
 from lecturers.models import LessonPlan, LessonPlanVersion
@@ -226,7 +227,7 @@ def plans_missing():
     require(can_view_missing_plans(current_user, unit))
     past = request.args.get("past") == "1"
     query = queries.missing_plan_query(unit.id, since=None if past else utcnow().date())
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = paginate(query, per_page=50)
     return render_template("lecturers/plan_missing.html", unit=unit, page=page, past=past)
 
 

@@ -15,6 +15,7 @@ from core.forms import (already_submitted, AlreadySubmitted, claim_submission, E
                         options, remember_location, render_form, show_error)
 from core.models import utcnow
 from core.permissions import authenticated, require, require_visible, roles_required
+from core.pages import paginate
 from lecturers import queries, services
 from lecturers.enums import LecturerKind
 from lecturers.forms import LecturerForm
@@ -33,7 +34,7 @@ def lecturer_list():
     kind = request.args.get("kind") if request.args.get("kind") in {k.value for k in LecturerKind} else None
     include_inactive = request.args.get("inactive") == "1"
     query = queries.lecturer_query(unit.id, search=search, kind=kind, include_inactive=include_inactive)
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = paginate(query, per_page=50)
     return render_template("lecturers/lecturer_list.html", page=page, unit=unit, search=search, kind=kind,
                            include_inactive=include_inactive, kinds=list(LecturerKind))
 

@@ -10,6 +10,7 @@ from accounts.enums import Role
 from core.extensions import db
 from core.models import utcnow
 from core.permissions import require, roles_required
+from core.pages import paginate
 from meetings import queries
 from meetings.permissions import can_list_meetings, can_view_meeting_report
 from meetings.views import bp
@@ -23,7 +24,7 @@ ACTION_FILTERS = ("open", "overdue", "closed", "all")
 def meeting_list():
     unit = current_unit()
     require(can_list_meetings(current_user, unit))
-    page = db.paginate(queries.meeting_query(unit.id), per_page=24, error_out=False)
+    page = paginate(queries.meeting_query(unit.id), per_page=24)
     return render_template("meetings/meeting_list.html", unit=unit, page=page,
                            missing=queries.missing_months(unit.id, utcnow().year, today=utcnow().date()))
 
@@ -37,7 +38,7 @@ def action_list():
     status = request.args.get("status", "open")
     status = status if status in ACTION_FILTERS else "open"
     filters = queries.ActionFilters(status=None if status == "all" else status)
-    page = db.paginate(queries.action_item_query(unit.id, filters, today=today), per_page=50, error_out=False)
+    page = paginate(queries.action_item_query(unit.id, filters, today=today), per_page=50)
     return render_template("meetings/action_list.html", unit=unit, page=page, today=today, status=status,
                            statuses=ACTION_FILTERS)
 

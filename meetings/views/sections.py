@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from core.errors import DomainError
 from core.extensions import db
-from core.forms import EmptyForm, safe_next, show_error
+from core.forms import EmptyForm, record_id, safe_next, show_error
 from core.models import utcnow
 from core.permissions import authenticated, require, require_visible
 from lecturers.models import Lecturer, Topic
@@ -199,26 +199,27 @@ def action_close(action_id: int):
     require_visible(can_view_action_item(current_user, item))
     require(can_close_action_item(current_user, item))
     form = CloseActionForm()
-    if not form.validate_on_submit():
-        flash(_("Choose done or dropped to close the action item."), "error")
-        return redirect(_back(form))
-    try:
-        services.close_action_item(item, status=form.status.data, note=form.note.data or "", actor=current_user,
-                                   now=utcnow(), meeting=_draft_meeting(form.meeting_id.data))
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("Action item closed."), "success")
-    return redirect(_back(form))
+    if form.validate_on_submit():
+        try:
+            services.close_action_item(item, status=form.status.data, note=form.note.data or "", actor=current_user,
+                                       now=utcnow(), meeting=_draft_meeting(form.meeting_id.data))
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Action item closed."), "success")
+            return redirect(_back(form))
+    # Refused: the item and the form again, with the reason and the note as typed.
+    return render_template("meetings/action_close.html", item=item, form=form, back=_back(form)), 422
 
 
 def _draft_meeting(raw: str | None) -> Meeting | None:
     """The draft minutes at which the item is being closed, when closed from their page."""
-    if not raw or not str(raw).isdigit():
+    try:
+        meeting = db.session.get(Meeting, record_id(raw)) if raw else None
+    except ValueError:
         return None
-    meeting = db.session.get(Meeting, int(raw))
     return meeting if meeting is not None and can_edit_meeting(current_user, meeting) else None
 
 

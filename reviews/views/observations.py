@@ -19,6 +19,7 @@ from core.forms import (already_submitted, AlreadySubmitted, claim_submission, o
                         remember_location, render_form, show_error)
 from core.models import utcnow
 from core.permissions import authenticated, require, roles_required
+from core.pages import paginate
 from lecturers import queries as lecturer_queries
 from lecturers.models import Lecturer, TeachingSession, Topic, TrainingClass
 from reviews import authoring, queries, services
@@ -49,7 +50,7 @@ def observation_list():
     valid = filters.validate()
     criteria = queries.ObservationFilters(**{name: field.data for name, field in filters._fields.items()}) \
         if valid else queries.ObservationFilters()
-    page = db.paginate(queries.observation_query(unit.id, criteria), per_page=50, error_out=False)
+    page = paginate(queries.observation_query(unit.id, criteria), per_page=50)
     return render_template("reviews/observation_list.html", unit=unit, page=page, filters=filters,
                            args={k: v for k, v in request.args.items() if k != "page"}), 200 if valid else 422
 

@@ -41,7 +41,8 @@ def observation_finalize(observation_id: int):
             return _back(observation)
         db.session.commit()
         flash(_("Observation finalised. The lecturer can now read the result."), "success")
-    return _back(observation)
+        return _back(observation)
+    return detail_page(observation, status=422, finalize_form=form)  # the debrief as typed, with the reason
 
 
 @bp.route("/observations/<int:observation_id>/amend", methods=["GET", "POST"])
