@@ -22,22 +22,18 @@ PHASE_MESSAGES = {ContestPhase.JUDGING: _("Judging has started."), ContestPhase.
 
 
 def _show_mark_error(form, contest, error: DomainError) -> None:
-    """The refusal on the field it concerns: a single mark's field, or each refused criterion
-    of a rubric component (with the reason in words), else the form."""
-    rubric = {c.code: c for c in contest.components if c.rubric_version is not None}.get(error.field or "")
-    if rubric is not None and error.details:
+    """The refusal on the field it concerns: each refused criterion of a rubric component (the
+    reason in words, the message above the form), or a single mark's field, else the form."""
+    rubric = {c.code: c for c in contest.components if c.rubric_version is not None}
+    if error.field in rubric:
         for criterion_code, reason in error.details.items():
-            field = getattr(form, criterion_field_name(rubric.code, criterion_code), None)
+            field = getattr(form, criterion_field_name(error.field, criterion_code), None)
             if field is not None:
                 field.errors = [*field.errors, reason]
         form.form_errors.append(str(error.message))
         return
-    field = mark_field_name(error.field) if error.field and error.field not in rubric_codes(contest) else None
-    show_error(form, DomainError(error.message, field=field, status=error.status))
-
-
-def rubric_codes(contest) -> set[str]:
-    return {c.code for c in contest.components if c.rubric_version is not None}
+    show_error(form, DomainError(error.message, field=mark_field_name(error.field) if error.field else None,
+                                 status=error.status))
 
 
 def _render_marks(contest, entry, form, status: int = 200):
