@@ -15,7 +15,9 @@ class BoundedIntConverter(IntegerConverter):
     """``<int:…>`` ids beyond what the database stores are simply not found (404), never a 500."""
 
     def __init__(self, map, *args, **kwargs):  # noqa: A002  (Werkzeug's argument name)
-        kwargs.setdefault("max", 2**31 - 1)
+        from core.models import MAX_ID
+
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 

@@ -10,14 +10,11 @@ from flask_login import current_user
 
 from core.errors import DomainError
 from core.extensions import csrf
+from core.models import MAX_ID  # larger ids name nothing (URL ids are bounded the same way)
 from core.permissions import public
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # the API authenticates with bearer tokens, never with cookies
-
-# Primary keys are 32-bit integers on PostgreSQL; larger numbers name nothing (URL ids are
-# bounded the same way by app.BoundedIntConverter).
-MAX_ID = 2**31 - 1
 
 _PATHS: dict[str, dict[str, Any]] = {}
 _SCHEMAS: dict[str, Any] = {

@@ -1,11 +1,9 @@
 """Form helpers shared by every feature."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from collections.abc import Iterable
-
 import secrets
+from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request
 from flask_babel import get_translations
@@ -18,10 +16,7 @@ from wtforms import Field, HiddenField, SelectChoice
 
 from core.errors import DomainError
 from core.extensions import db
-from core.models import FormSubmission, utcnow
-
-
-MAX_ID = 2**31 - 1  # the largest id the database holds (as the URL converter allows)
+from core.models import MAX_ID, FormSubmission, utcnow
 
 
 def record_id(value) -> int:

@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.extensions import db
 
 
+MAX_ID = 2**31 - 1  # the largest id the database holds (an INTEGER primary key on PostgreSQL)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 

@@ -69,8 +69,7 @@ def lecturer_profile(lecturer_id: int, year: int) -> tuple[Lecturer, int] | None
     """A lecturer with their unit and topics, and their teaching periods in ``year`` in the
     unit's classes (as ``yearly_hours`` counts them), in one query; None when not found."""
     hours = (sa.select(sa.func.coalesce(sa.func.sum(TeachingSession.periods), 0)).join(TrainingClass)
-             .where(TeachingSession.lecturer_id == Lecturer.id, TrainingClass.unit_id == Lecturer.unit_id,
-                    TeachingSession.date.between(date(year, 1, 1), date(year, 12, 31)))
+             .where(TeachingSession.lecturer_id == Lecturer.id, *_taught_in(Lecturer.unit_id, year))
              .scalar_subquery())
     query = (sa.select(Lecturer, hours).where(Lecturer.id == lecturer_id)
              .options(joinedload(Lecturer.unit), joinedload(Lecturer.topics)))
@@ -118,11 +117,15 @@ def norm_for(unit: Unit, workload_role: str) -> int | None:
     return norm or None
 
 
+def _taught_in(unit_id, year: int) -> tuple:
+    """SQL: a teaching session (joined with its class) in the unit's classes, in calendar ``year``."""
+    return TrainingClass.unit_id == unit_id, TeachingSession.date.between(date(year, 1, 1), date(year, 12, 31))
+
+
 def yearly_hours(unit_id: int, year: int) -> dict[int, int]:
     """Teaching periods per lecturer in a calendar year (one period counts one standard hour)."""
     query = (sa.select(TeachingSession.lecturer_id, sa.func.sum(TeachingSession.periods))
-             .join(TrainingClass).where(TrainingClass.unit_id == unit_id,
-                                        TeachingSession.date.between(date(year, 1, 1), date(year, 12, 31)))
+             .join(TrainingClass).where(*_taught_in(unit_id, year))
              .group_by(TeachingSession.lecturer_id))
     return {lecturer_id: int(total or 0) for lecturer_id, total in db.session.execute(query)}
 

@@ -124,6 +124,13 @@ def rubrics_for(unit_id: int) -> list[Rubric]:
     return list(db.session.scalars(query))
 
 
+def published_rubric_choices(unit_id: int, locale: str) -> list[tuple[int, str]]:
+    """(current published version id, rubric name) of the shipped templates and the unit's own
+    rubrics: what a form offers to score on."""
+    return [(rubric.current_version.id, rubric.display_name(locale)) for rubric in rubrics_for(unit_id)
+            if rubric.current_version]
+
+
 @dataclass(frozen=True)
 class ProgressPoint:
     date: date

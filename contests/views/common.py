@@ -42,8 +42,7 @@ def detail_forms(contest: Contest, **given):
              "button_form": EmptyForm(formdata=None)}
     if contest.is_setup:
         built["component_form"].rubric_version_id.choices = options(
-            [("", "—")] + [(rubric.current_version.id, rubric.display_name(str(get_locale())))
-                           for rubric in rubric_queries.rubrics_for(contest.unit_id) if rubric.current_version])
+            [("", "—")] + rubric_queries.published_rubric_choices(contest.unit_id, str(get_locale())))
         built["judge_form"].user_id.choices = options((u.id, u.full_name) for u in services.judge_candidates(contest))
         built["entry_form"].lecturer_id.choices = options(
             (lecturer.id, f"{lecturer.full_name} — {lecturer.unit.name}")

@@ -76,8 +76,7 @@ def _plan_form(unit) -> PlanObservationForm:
     form.session_id.choices = options([("", "—")] + [
         (s.id, f"{s.date:%d/%m/%Y} · {s.lecturer.full_name} · {s.topic.title}") for s in sessions])
     form.topic_id.choices = options([("", "—")] + lecturer_queries.topic_choices(unit.id))
-    form.version_id.choices = options(
-        (r.current_version.id, r.display_name(_locale())) for r in queries.rubrics_for(unit.id) if r.current_version)
+    form.version_id.choices = options(queries.published_rubric_choices(unit.id, _locale()))
     if request.method == "GET":
         default = authoring.default_version(unit)
         form.version_id.data = default.id if default else None

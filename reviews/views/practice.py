@@ -37,8 +37,7 @@ def _practice_form(unit) -> PracticeForm:
         lecturers = [own] if own is not None and own.unit_id == unit.id and own.is_active else []
     form.lecturer_id.choices = options((lecturer.id, lecturer.full_name) for lecturer in lecturers)
     form.topic_id.choices = options([("", "—")] + lecturer_queries.topic_choices(unit.id))
-    form.version_id.choices = options((r.current_version.id, r.display_name(str(get_locale())))
-                                      for r in queries.rubrics_for(unit.id) if r.current_version)
+    form.version_id.choices = options(queries.published_rubric_choices(unit.id, str(get_locale())))
     attendees = [user for user in unit_users(unit.id) if user.is_enabled and user.roles_in(unit.id) & ATTENDEE_ROLES]
     form.attendee_ids.choices = options((user.id, user.full_name) for user in attendees)
     form.chair_id.choices = options([("", "—")] + [(user.id, user.full_name) for user in attendees])
