@@ -1,7 +1,7 @@
 """The audit log's filters, read from the query string."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 

@@ -3,7 +3,7 @@ and the unit the user is working in."""
 from __future__ import annotations
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 from flask_login import current_user
 
 from accounts import services

@@ -1,4 +1,4 @@
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 
 from core.i18n import LabelledEnum
 

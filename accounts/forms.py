@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 from wtforms import (BooleanField, HiddenField, IntegerField, PasswordField, SelectChoice, SelectField,
                      SelectMultipleField, StringField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp

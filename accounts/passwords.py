@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cache
 
 from werkzeug.security import generate_password_hash
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 # Common choices of Vietnamese users, besides the 30,000 most common passwords of the leaked
 # sets that zxcvbn ships (offline: no request leaves the server).
@@ -19,6 +18,9 @@ VIETNAMESE = frozenset({
 
 @cache
 def common_passwords() -> frozenset[str]:
+    # zxcvbn's lists (about 12 MB) load when a password is first set, not in every worker at start.
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
     return frozenset(FREQUENCY_LISTS["passwords"]) | VIETNAMESE
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 
 from accounts import passwords, throttle, totp
 from accounts.enums import Role

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import g
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -131,20 +132,29 @@ def past_results(lecturer_ids: Iterable[int]) -> dict[int, list[PastResult]]:
     results: dict[int, list[PastResult]] = {lecturer_id: [] for lecturer_id in ids}
     if not ids:
         return results
-    published = db.session.execute(
-        sa.select(ContestResult, Contest).join(Contest, Contest.id == ContestResult.contest_id)
-        .where(ContestResult.lecturer_id.in_(ids)))
-    for row, contest in published:
-        results[row.lecturer_id].append(PastResult(row.lecturer_id, contest.year, contest.level, contest.name,
-                                                   row.prize, row.rank, row.total, contest.id,
-                                                   on=row.published_at.date()))
-    for outside in db.session.scalars(sa.select(OutsideResult).where(OutsideResult.lecturer_id.in_(ids))):
-        results[outside.lecturer_id].append(PastResult(outside.lecturer_id, outside.year, outside.level,
-                                                       outside.contest_name, outside.prize,
-                                                       on=min(date(outside.year, 12, 31), outside.created_at.date())))
+    published = (sa.select(ContestResult.lecturer_id, Contest.year, Contest.level, Contest.name, ContestResult.prize,
+                           ContestResult.rank, ContestResult.total, Contest.id, ContestResult.published_at)
+                 .join(Contest, Contest.id == ContestResult.contest_id).where(ContestResult.lecturer_id.in_(ids)))
+    outside = sa.select(OutsideResult.lecturer_id, OutsideResult.year, OutsideResult.level, OutsideResult.contest_name,
+                        OutsideResult.prize, sa.null(), sa.null(), sa.null(), OutsideResult.created_at
+                        ).where(OutsideResult.lecturer_id.in_(ids))
+    for lecturer_id, year, level, name, prize, rank, total, contest_id, recorded in db.session.execute(
+            sa.union_all(published, outside)):  # one query for both kinds
+        # An outside result counts on the chart at the end of its year, or when recorded if sooner.
+        on = recorded.date() if contest_id is not None else min(date(year, 12, 31), recorded.date())
+        results[lecturer_id].append(PastResult(lecturer_id, year, level, name, prize, rank, total, contest_id, on=on))
     for items in results.values():
         items.sort(key=lambda item: (-item.year, item.contest_name))
     return results
+
+
+def lecturer_past_results(lecturer_id: int) -> list[PastResult]:
+    """One lecturer's ``past_results``, read once per request: the lecturer page shows them in
+    its contests table and on its progress chart."""
+    read = g.setdefault("lecturer_past_results", {})
+    if lecturer_id not in read:
+        read[lecturer_id] = past_results([lecturer_id])[lecturer_id]
+    return read[lecturer_id]
 
 
 def contest_marks(lecturer_id: int, since: date | None):
@@ -152,7 +162,7 @@ def contest_marks(lecturer_id: int, since: date | None):
     (registered with ``reviews.progress`` when the contests blueprint is)."""
     from reviews.progress import ContestMark
 
-    return [ContestMark(result.on, _mark_label(result)) for result in past_results([lecturer_id])[lecturer_id]
+    return [ContestMark(result.on, _mark_label(result)) for result in lecturer_past_results(lecturer_id)
             if since is None or result.on >= since]
 
 

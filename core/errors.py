@@ -5,7 +5,7 @@ import errno
 
 from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError

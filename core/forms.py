@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request
 from flask_babel import get_translations
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError

@@ -1,13 +1,18 @@
 """Locale selection, translated enum labels and the date/number filters used by templates."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from enum import StrEnum
+from gettext import NullTranslations
 
+from babel import Locale
 from flask import Flask, current_app, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import LazyString, format_date, format_datetime, format_decimal, get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 from wtforms import SelectChoice
 
 DATE_PATTERNS = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
@@ -64,16 +69,109 @@ def _datetime(value: datetime | None) -> str:
     return format_datetime(value, pattern)
 
 
+_SEPARATORS: dict[Locale, dict[int, str]] = {}
+
+
+def _separators(locale: Locale) -> dict[int, str]:
+    """A ``str.translate`` table from Python's "1,234.5" to the locale's ("1.234,5" in Vietnamese)."""
+    table = _SEPARATORS.get(locale)
+    if table is None:
+        symbols = locale.number_symbols["latn"]
+        table = _SEPARATORS[locale] = str.maketrans({",": symbols["group"], ".": symbols["decimal"]})
+    return table
+
+
 def _number(value: int | float | Decimal | None, digits: int = 2) -> str:
+    """``value`` with thousands grouped and at most ``digits`` decimals, as Babel's pattern
+    ``#,##0.##`` writes it (half-even rounding of the decimal written form), without Babel's
+    pattern machinery: a results table formats a few hundred figures."""
     if value is None:
         return "—"
-    return format_decimal(value, format="#,##0." + "#" * digits)
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        rounded = number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
+    except InvalidOperation:  # NaN, infinity, or beyond Decimal's precision: Babel's own way
+        return format_decimal(value, format="#,##0." + "#" * digits)
+    text = f"{rounded:,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.translate(_separators(get_locale() or Locale.parse("vi")))
 
 
 def _label(value) -> str:
     return getattr(value, "label", value) or ""
 
 
+_CATALOGUES: dict[Locale, NullTranslations] = {}
+
+
+def catalogue() -> NullTranslations:
+    """The catalogue of the locale being rendered. Flask-Babel finds it again on each call
+    (domain, locale, its name, its cache); this keeps one per locale, as Flask-Babel's own cache
+    does, found by the request's locale object alone."""
+    locale = get_locale()
+    if locale is None:  # outside a request: no translation
+        return get_translations()
+    found = _CATALOGUES.get(locale)
+    if found is None:
+        found = _CATALOGUES[locale] = get_translations()
+    return found
+
+
+def translate(message: str, **variables) -> str:
+    """``gettext`` through :func:`catalogue`."""
+    text = catalogue().ugettext(message)
+    return text % variables if variables else text
+
+
+def lazy_gettext(message: str, **variables) -> LazyString:
+    """Flask-Babel's ``lazy_gettext`` (a label translated when shown), through :func:`translate`."""
+    return LazyString(translate, message, **variables)
+
+
+def _template_callables(find: Callable[[], NullTranslations]) -> dict:
+    """Templates' ``_``, ``gettext``, ``ngettext``, ``pgettext`` and ``npgettext`` on the catalogue
+    ``find`` gives. They behave as Jinja's "newstyle" gettext, which Flask-Babel installs: the
+    text is marked safe on pages and ``%``-formatted with the keyword arguments."""
+
+    def finish(eval_ctx, text: str, variables: dict) -> str:
+        if eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables if variables or "%" in text else text
+
+    @pass_eval_context
+    def gettext(eval_ctx, string: str, **variables) -> str:
+        return finish(eval_ctx, find().ugettext(string), variables)
+
+    @pass_eval_context
+    def ngettext(eval_ctx, singular: str, plural: str, num: int, **variables) -> str:
+        variables.setdefault("num", num)
+        return finish(eval_ctx, find().ungettext(singular, plural, num), variables)
+
+    @pass_eval_context
+    def pgettext(eval_ctx, context: str, string: str, **variables) -> str:
+        variables.setdefault("context", context)
+        return finish(eval_ctx, find().upgettext(context, string), variables)
+
+    @pass_eval_context
+    def npgettext(eval_ctx, context: str, singular: str, plural: str, num: int, **variables) -> str:
+        variables.setdefault("context", context)
+        variables.setdefault("num", num)
+        return finish(eval_ctx, find().unpgettext(context, singular, plural, num), variables)
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "pgettext": pgettext, "npgettext": npgettext}
+
+
+def page_gettext() -> dict:
+    """Context processor: the gettext callables bound to this page's catalogue, found once per
+    page (a long table translates a few hundred labels). Macros imported without the page's
+    context use the environment's, which find it on each call."""
+    page_catalogue = catalogue()
+    return _template_callables(lambda: page_catalogue)
+
+
 def register_filters(app: Flask) -> None:
+    app.jinja_env.globals.update(_template_callables(catalogue))
+    app.context_processor(page_gettext)
     app.jinja_env.filters.update(date=_date, datetime=_datetime, number=_number, label=_label)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

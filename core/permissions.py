@@ -91,6 +91,7 @@ def predicate(function: Callable[..., bool]) -> Callable[..., bool]:
 
 def can(name: str, *args: Any) -> bool:
     """Template helper: ``can("edit_lecturer", lecturer)`` for the current user."""
-    if not current_user.is_authenticated:
+    user = current_user._get_current_object()  # the user itself, not the proxy: a page calls this often
+    if not user.is_authenticated:
         return False
-    return _PREDICATES[name](current_user, *args)
+    return _PREDICATES[name](user, *args)

@@ -28,7 +28,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import abort, current_app, send_file
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import FileStorage
 

@@ -3,7 +3,7 @@
 WTForms ships no Vietnamese translation, so ``core.forms.BaseForm`` looks its messages up in
 Lectern's own catalogue; listing them here puts them in ``messages.pot``. Never imported.
 """
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _nl
 
 MESSAGES = [

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from accounts.models import Unit, User
 from core.extensions import db
@@ -188,7 +189,8 @@ def province_units(province_id: int) -> list[Unit]:
     from accounts.enums import UnitKind
 
     query = (sa.select(Unit).where(Unit.province_id == province_id, Unit.is_active.is_(True),
-                                   Unit.kind != UnitKind.PROVINCIAL_BOARD).order_by(Unit.name))
+                                   Unit.kind != UnitKind.PROVINCIAL_BOARD)
+             .options(joinedload(Unit.province)).order_by(Unit.name))  # the page's heading names it
     return list(db.session.scalars(query))
 
 

@@ -45,7 +45,8 @@ def unit_dashboard():
 def _province_units():
     unit = current_unit()
     require(can_view_province(current_user, unit))
-    return unit.province, queries.province_units(unit.province_id)
+    units = queries.province_units(unit.province_id)  # with their province: naming it reads nothing more
+    return unit.province, units
 
 
 @bp.get("/province")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectChoice, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField)

@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 
 from lecturers.enums import PlanSection
 from lecturers.models import LessonPlanVersion

@@ -67,13 +67,14 @@ def class_sessions(class_id: int) -> list[TeachingSession]:
 
 def lecturer_profile(lecturer_id: int, year: int) -> tuple[Lecturer, int] | None:
     """A lecturer with their unit and topics, and their teaching periods in ``year`` in the
-    unit's classes (as ``yearly_hours`` counts them), in one query; None when not found."""
+    unit's classes (as ``yearly_hours`` counts them), in two queries; None when not found."""
     hours = (sa.select(sa.func.coalesce(sa.func.sum(TeachingSession.periods), 0)).join(TrainingClass)
              .where(TeachingSession.lecturer_id == Lecturer.id, *_taught_in(Lecturer.unit_id, year))
              .scalar_subquery())
+    # Topics in a second query: joined, SQLite reads the whole lecturer-topic table for one lecturer.
     query = (sa.select(Lecturer, hours).where(Lecturer.id == lecturer_id)
-             .options(joinedload(Lecturer.unit), joinedload(Lecturer.topics)))
-    row = db.session.execute(query).unique().one_or_none()
+             .options(joinedload(Lecturer.unit), selectinload(Lecturer.topics)))
+    row = db.session.execute(query).one_or_none()
     return (row[0], int(row[1])) if row else None
 
 

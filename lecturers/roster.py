@@ -25,7 +25,7 @@ from typing import Any
 
 import openpyxl
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 from flask_babel import ngettext
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation

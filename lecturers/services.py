@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 
 from accounts.models import Unit, User
 from core.errors import DomainError

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 from flask_babel import to_utc
 from wtforms import DateField, HiddenField, MonthField, RadioField, SelectField, SelectMultipleField, StringField, \
     TextAreaField, TimeField

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from accounts.enums import Role

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import format_decimal
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 from wtforms import BooleanField, DateField, DecimalField, HiddenField, IntegerField, RadioField, SelectField, \
     SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 
 from accounts.enums import Role
 from accounts.models import Unit, User

@@ -4,9 +4,11 @@ TEST_DATABASE_URL points at a server (a private database is created for the run)
 from __future__ import annotations
 
 import os
+import re
 import uuid
 
 import flask_migrate
+
 import pytest
 import sqlalchemy as sa
 from flask import g, has_app_context
@@ -118,9 +120,14 @@ def login(client):
     return _login
 
 
+# BEGIN, SAVEPOINT, RELEASE, COMMIT, ROLLBACK: how the statements are grouped, not what is read or written.
+TRANSACTION_CONTROL = re.compile(r"\s*(BEGIN|SAVEPOINT|RELEASE|COMMIT|ROLLBACK)\b", re.IGNORECASE)
+
+
 @pytest.fixture
 def count_queries(app):
-    """``with count_queries() as counter:`` … ``counter.n`` is the number of SQL statements run."""
+    """``with count_queries() as counter:`` … ``counter.n`` is the number of SQL queries run
+    (statements that read or write; transaction control is not counted)."""
     from contextlib import contextmanager
 
     class Counter:
@@ -130,8 +137,9 @@ def count_queries(app):
     def counting():
         counter = Counter()
 
-        def count(*_args, **_kwargs):
-            counter.n += 1
+        def count(_connection, _cursor, statement, *_args):
+            if not TRANSACTION_CONTROL.match(statement):
+                counter.n += 1
 
         sa.event.listen(db.engine, "before_cursor_execute", count)
         try:

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 
 from accounts.models import Unit, User
 from contests.enums import ContestLevel, Eligibility

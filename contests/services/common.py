@@ -1,7 +1,7 @@
 """Helpers shared by the contest services."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 
 from contests.models import Contest
 from core.errors import DomainError

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
+from core.i18n import lazy_gettext as _l
 
 from accounts.models import User
 from contests.enums import ContestLevel, Prize

@@ -13,12 +13,12 @@ def contest_results_of(lecturer):
     signed-in user may not see the lecturer."""
     from flask_login import current_user
 
-    from contests.queries import past_results
+    from contests.queries import lecturer_past_results
     from lecturers.permissions import can_view_lecturer
 
     if not current_user.is_authenticated or not can_view_lecturer(current_user, lecturer):
         return None
-    return past_results([lecturer.id])[lecturer.id]
+    return lecturer_past_results(lecturer.id)
 
 
 def contests_to_judge():

@@ -12,11 +12,19 @@ matplotlib's data (every Vietnamese glyph, no system font needed). Texts go thro
 from __future__ import annotations
 
 from core.vietnamese import fold
-from meetings.exports.pdf import minutes_pdf
 from meetings.exports.word import DOCX_MIMETYPE, minutes_docx
 from meetings.models import Meeting
+from meetings.presenters import MinutesPage
 
 __all__ = ["DOCX_MIMETYPE", "filename", "minutes_docx", "minutes_pdf"]
+
+
+def minutes_pdf(page: MinutesPage) -> bytes:
+    """The minutes as a PDF (``pdf.minutes_pdf``). fpdf2 loads on the first PDF asked for: it
+    holds about 16 MB in each worker, and most workers never draw one."""
+    from meetings.exports import pdf
+
+    return pdf.minutes_pdf(page)
 
 
 def filename(meeting: Meeting, extension: str) -> str:
