@@ -197,13 +197,35 @@ def _domain_percents(observation: Observation) -> dict[str, Decimal]:
     return {code: (got * 100 / most).quantize(Decimal("0.01")) for code, (got, most) in totals.items() if most}
 
 
-def lecturer_progress(lecturer: Lecturer, filters: ProgressFilters, *, today: date) -> ProgressData:
-    """Everything the progress chart, its table and its CSV show, in a fixed number of queries."""
+def lecturer_progress(lecturer: Lecturer, filters: ProgressFilters, *, today: date,
+                      by_domain: bool = True) -> ProgressData:
+    """Everything the progress chart, its table and its CSV show, in a fixed number of queries.
+    ``by_domain=False`` is what the chart image needs: each result's date, kind and percent,
+    read in SQL, without the percents by rubric domain (nor topics, nor domain titles)."""
     since = filters.since(today)
     window = [Observation.date >= since] if since else []
-    query = (sa.select(Observation)
-             .where(Observation.lecturer_id == lecturer.id, Observation.state == ObservationState.FINALIZED,
-                    Observation.kind.in_(filters.kinds), *window)
+    conditions = [Observation.lecturer_id == lecturer.id, Observation.kind.in_(filters.kinds), *window]
+    rows, domains = _rows_by_domain(conditions) if by_domain else (_rows(conditions), [])
+    results = finalized_results(Observation.unit_id == lecturer.unit_id, Observation.kind.in_(filters.kinds),
+                                *window)
+    unit_values = db.session.execute(sa.select(results.c.date, results.c.percent)
+                                     .where(results.c.percent.is_not(None)))
+    return ProgressData(rows=rows, domains=domains,
+                        unit_quarters=quarter_stats([(day, float(value)) for day, value in unit_values]),
+                        contests=contest_marks(lecturer.id, since))
+
+
+def _rows(conditions: list) -> list[ProgressRow]:
+    """The results in effect (as ``Observation.summary`` gives them), without loading the observations."""
+    results = finalized_results(*conditions)
+    query = (sa.select(results.c.date, results.c.kind, results.c.percent, results.c.rating, results.c.id)
+             .where(results.c.percent.is_not(None)).order_by(results.c.date, results.c.id))
+    return [ProgressRow(day, kind, percent, rating, observation_id, "", {})
+            for day, kind, percent, rating, observation_id in db.session.execute(query)]
+
+
+def _rows_by_domain(conditions: list) -> tuple[list[ProgressRow], list[tuple[str, RubricDomain]]]:
+    query = (sa.select(Observation).where(Observation.state == ObservationState.FINALIZED, *conditions)
              .options(joinedload(Observation.topic), joinedload(Observation.amendments),
                       joinedload(Observation.scores),  # one row per score: fewer round trips than selectin
                       joinedload(Observation.rubric_version).selectinload(RubricVersion.criteria)
@@ -218,11 +240,4 @@ def lecturer_progress(lecturer: Lecturer, filters: ProgressFilters, *, today: da
             titles[criterion.domain.code] = (criterion.domain_position, criterion.domain)  # the newest wording
         rows.append(ProgressRow(observation.date, observation.kind, summary["percent"], summary["rating"],
                                 observation.id, observation.topic_title, _domain_percents(observation)))
-    results = finalized_results(Observation.unit_id == lecturer.unit_id, Observation.kind.in_(filters.kinds),
-                                *window)
-    unit_values = db.session.execute(sa.select(results.c.date, results.c.percent)
-                                     .where(results.c.percent.is_not(None)))
-    domains = [(code, domain) for code, (_position, domain) in sorted(titles.items(), key=lambda i: (i[1][0], i[0]))]
-    return ProgressData(rows=rows, domains=domains,
-                        unit_quarters=quarter_stats([(day, float(value)) for day, value in unit_values]),
-                        contests=contest_marks(lecturer.id, since))
+    return rows, [(code, domain) for code, (_position, domain) in sorted(titles.items(), key=lambda i: (i[1][0], i[0]))]

@@ -19,10 +19,11 @@ from reviews.progress import ProgressData, ProgressFilters, lecturer_progress
 from reviews.views import bp
 
 
-def _progress(lecturer_id: int) -> tuple[Lecturer, ProgressData]:
+def _progress(lecturer_id: int, *, by_domain: bool = True) -> tuple[Lecturer, ProgressData]:
     lecturer = db.get_or_404(Lecturer, lecturer_id)
     require_visible(can_view_lecturer(current_user, lecturer))
-    return lecturer, lecturer_progress(lecturer, ProgressFilters.from_args(request.args), today=utcnow().date())
+    return lecturer, lecturer_progress(lecturer, ProgressFilters.from_args(request.args), today=utcnow().date(),
+                                       by_domain=by_domain)
 
 
 def _image(kind: str, fmt: str, data: object, draw) -> Response:
@@ -40,7 +41,7 @@ def _image(kind: str, fmt: str, data: object, draw) -> Response:
 @bp.get("/reviews/lecturers/<int:lecturer_id>/progress.svg", defaults={"fmt": "svg"})
 @authenticated
 def progress_chart(lecturer_id: int, fmt: str):
-    lecturer, data = _progress(lecturer_id)
+    lecturer, data = _progress(lecturer_id, by_domain=False)  # the chart draws no domain
     chart = progress_charts.progress_chart(data, lecturer.full_name)
     return _image("progress", fmt, chart, lambda: charts.progress_figure(chart))
 

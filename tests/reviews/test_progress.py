@@ -6,6 +6,8 @@ from pathlib import Path
 from datetime import date
 from decimal import Decimal
 
+from flask import g
+
 from core.models import utcnow
 from reviews import progress, services
 from reviews.enums import ObservationKind
@@ -76,6 +78,27 @@ def test_amended_result_is_the_one_charted(world):
 
     assert [row.percent for row in data.rows] == [Decimal("100.00")]
     assert [q.median for q in data.unit_quarters] == [100.0]
+
+
+def test_the_charts_rows_read_in_sql_are_the_tables_rows(world):
+    """The chart reads each result's percent in SQL (``by_domain=False``); it is the result the
+    table shows, amended where amended, under every filter."""
+    amended = finalized(world, on=date(2026, 3, 3), value="1")
+    services.amend_observation(amended, reason="Cộng sai điểm", scores=factories.full_scores(
+        amended.rubric_version), action_points="", actor=world.director, now=utcnow())
+    finalized(world, on=date(2025, 2, 2), value="1.5")
+    finalized(world, on=date(2026, 5, 5), value="1", kind=ObservationKind.PRACTICE_LECTURE)
+    finalized(world, on=date(2026, 6, 6), value="2", lecturer=world.colleague)
+
+    for filters in (ProgressFilters(), ProgressFilters(months=12), ProgressFilters(months=0),
+                    ProgressFilters(kinds=("practice_lecture",))):
+        table = lecturer_progress(world.lecturer, filters, today=TODAY)
+        chart = lecturer_progress(world.lecturer, filters, today=TODAY, by_domain=False)
+        assert [(r.date, r.kind, r.percent, r.rating, r.observation_id) for r in chart.rows] == \
+            [(r.date, r.kind, r.percent, r.rating, r.observation_id) for r in table.rows]
+        assert (chart.unit_quarters, chart.contests, chart.domains) == (table.unit_quarters, table.contests, [])
+    assert [row.percent for row in lecturer_progress(world.lecturer, ProgressFilters(), today=TODAY,
+                                                     by_domain=False).rows][:2] == [Decimal("75.00"), Decimal("100.00")]
 
 
 def test_contest_sources_are_annotated(world):
@@ -158,6 +181,7 @@ def test_chart_data_queries_do_not_grow_with_results(world, count_queries):
         lecturer_progress(world.lecturer, ProgressFilters(), today=TODAY)
     for month in (3, 4, 5):
         finalized(world, on=date(2026, month, 2), value="1")
+    g.pop("lecturer_past_results", None)  # read once per request: this is another one
     with count_queries() as four:
         lecturer_progress(world.lecturer, ProgressFilters(), today=TODAY)
 
