@@ -4,14 +4,15 @@
 newstyle gettext does."""
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import render_template_string
-from flask_babel import force_locale, format_decimal
+from flask_babel import force_locale, format_date, format_decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.i18n import _number
+from core.i18n import DATE_PATTERNS, _date, _number
 
 NUMBERS = st.one_of(
     st.integers(-10**15, 10**15),
@@ -48,3 +49,14 @@ def test_template_gettext_translates_escapes_and_formats(app):
             en = render_template_string(page)
     assert vi.split("|") == ["Giảng viên", "Hello &lt;b&gt;", "15 % of the maximum", "3 giảng viên", "Có mặt"]
     assert en.split("|") == ["Lecturers", "Hello &lt;b&gt;", "15 % of the maximum", "3 lecturers", "Present"]
+
+
+def test_date_filter_matches_babel_every_day(app):
+    days = [date(1999, 12, 25) + timedelta(days=n) for n in range(0, 366 * 30, 3)] + [date(1, 1, 1), date(9999, 12, 31)]
+    with app.test_request_context():
+        for locale in ("vi", "en"):
+            with force_locale(locale):
+                assert [_date(day) for day in days] == [format_date(day, DATE_PATTERNS[locale]) for day in days]
+        with force_locale("en"):
+            assert _date(date(2026, 12, 4)) == "4 Dec 2026"
+        assert _date(date(2026, 12, 4)) == "04/12/2026"
