@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -130,25 +131,38 @@ def _coverage_plans_and_actions(figures, ids, year: Period, today: date) -> None
 
 
 def _ratings(figures, ids, year: Period) -> None:
+    """Results of the year by rating, and by lecturer kind (how many, mean percent): one pass
+    over the results, grouped by both, folded here."""
     results = finalized_results(Observation.unit_id.in_(ids), Observation.date.between(year.start, year.end),
                                 Observation.kind == ObservationKind.OBSERVED_LESSON)
-    query = (sa.select(results.c.unit_id, results.c.rating, sa.func.count())
-             .where(results.c.rating.is_not(None)).group_by(results.c.unit_id, results.c.rating))
-    for unit_id, rating, count in db.session.execute(query):
-        figures[unit_id].ratings[rating] = count
-    by_kind = (sa.select(results.c.unit_id, Lecturer.kind, sa.func.count(),
-                         sa.func.avg(results.c.percent, type_=sa.Numeric(5, 2)))
-               .join(Lecturer, Lecturer.id == results.c.lecturer_id).group_by(results.c.unit_id, Lecturer.kind))
-    for unit_id, kind, count, mean in db.session.execute(by_kind):
-        figures[unit_id].by_kind[kind] = (count, float(round(mean, 1)) if mean is not None else None)
+    query = (sa.select(results.c.unit_id, results.c.rating, Lecturer.kind, sa.func.count(),
+                       sa.func.count(results.c.percent), sa.func.sum(results.c.percent, type_=sa.Numeric(12, 2)))
+             .join(Lecturer, Lecturer.id == results.c.lecturer_id)
+             .group_by(results.c.unit_id, results.c.rating, Lecturer.kind))
+    by_kind: dict[tuple[int, str], list] = {}
+    for unit_id, rating, kind, count, scored, total in db.session.execute(query):
+        if rating is not None:
+            figures[unit_id].ratings[rating] += count
+        sums = by_kind.setdefault((unit_id, kind), [0, 0, Decimal(0)])
+        sums[0] += count
+        sums[1] += scored
+        sums[2] += total or 0
+    for (unit_id, kind), (count, scored, total) in by_kind.items():
+        figures[unit_id].by_kind[kind] = (count, float(round(total / scored, 1)) if scored else None)
 
 
 def _reviewers(figures, ids, year: Period) -> None:
+    """Each reviewer's sheets of the year per unit (submitted, not yet): counted first, then
+    named (naming each of the year's sheets cost more than counting them)."""
     submitted = sa.func.count().filter(Sheet.state == "submitted")
-    query = (sa.select(Observation.unit_id, User, submitted, sa.func.count() - submitted)
-             .join(Sheet, Sheet.observation_id == Observation.id).join(User, User.id == Sheet.observer_id)
-             .where(Observation.unit_id.in_(ids), Observation.date.between(year.start, year.end))
-             .group_by(Observation.unit_id, User.id).order_by(Observation.unit_id, submitted.desc(), User.full_name))
+    counts = (sa.select(Observation.unit_id, Sheet.observer_id, submitted.label("done"),
+                        (sa.func.count() - submitted).label("waiting"))
+              .join(Sheet, Sheet.observation_id == Observation.id)
+              .where(Observation.unit_id.in_(ids), Observation.date.between(year.start, year.end))
+              .group_by(Observation.unit_id, Sheet.observer_id).subquery())
+    query = (sa.select(counts.c.unit_id, User, counts.c.done, counts.c.waiting)
+             .join(User, User.id == counts.c.observer_id)
+             .order_by(counts.c.unit_id, counts.c.done.desc(), User.full_name))
     for unit_id, user, done, waiting in db.session.execute(query):
         figures[unit_id].reviewers.append((user, done, waiting))
 
