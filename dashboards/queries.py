@@ -186,9 +186,12 @@ def _workload(figures, ids, year: Period) -> None:
     query = (sa.select(Lecturer.unit_id, Lecturer.workload_role, sa.func.coalesce(hours.c.hours, 0))
              .outerjoin(hours, hours.c.lecturer_id == Lecturer.id)
              .where(Lecturer.unit_id.in_(ids), Lecturer.is_active.is_(True)))
+    norms: dict[tuple[int, str], int] = {}  # a province has 3,000 lecturers but a few roles per unit
     for unit_id, role, done in db.session.execute(query):
         unit = figures[unit_id]
-        norm = norm_for(unit.unit, role) or 0
+        norm = norms.get((unit_id, role))
+        if norm is None:
+            norm = norms[unit_id, role] = norm_for(unit.unit, role) or 0
         unit.lecturers += 1
         unit.hours += int(done)
         unit.norm_hours += norm
