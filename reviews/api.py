@@ -28,7 +28,7 @@ from core.models import utcnow
 from core.permissions import authenticated, require, require_visible
 from lecturers.models import Lecturer, TeachingSession, Topic
 from lecturers.permissions import can_view_lecturer
-from reviews import authoring, evidence, practice, queries, services
+from reviews import authoring, evidence, practice, progress, queries, services
 from reviews.enums import ObservationKind, ObservationState, PracticePurpose, Rating, RubricVersionState, SheetState
 from reviews.models import Observation, Sheet
 from reviews.permissions import (can_finalize_observation, can_plan_observation, can_respond_to_observation,
@@ -391,7 +391,7 @@ def lecturer_progress(lecturer_id: int):
     require_visible(can_view_lecturer(current_user, lecturer))
     return jsonify({"points": [{"date": _iso(point.date), "kind": point.kind, "percent": number(point.percent),
                                 "observation_id": point.observation_id}
-                               for point in queries.progress_points(lecturer.id)]})
+                               for point in progress.lecturer_points(lecturer.id)]})
 
 
 # --- OpenAPI ----------------------------------------------------------------------------------

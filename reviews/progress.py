@@ -215,6 +215,12 @@ def lecturer_progress(lecturer: Lecturer, filters: ProgressFilters, *, today: da
                         contests=contest_marks(lecturer.id, since))
 
 
+def lecturer_points(lecturer_id: int) -> list[ProgressRow]:
+    """Every finalised result of a lecturer over time (amended values where amended; a practice
+    lecture commented without scores gives none), in one query: the API's progress."""
+    return _rows([Observation.lecturer_id == lecturer_id])
+
+
 def _rows(conditions: list) -> list[ProgressRow]:
     """The results in effect (as ``Observation.summary`` gives them), without loading the observations."""
     results = finalized_results(*conditions)

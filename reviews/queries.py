@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -129,24 +128,6 @@ def published_rubric_choices(unit_id: int, locale: str) -> list[tuple[int, str]]
     rubrics: what a form offers to score on."""
     return [(rubric.current_version.id, rubric.display_name(locale)) for rubric in rubrics_for(unit_id)
             if rubric.current_version]
-
-
-@dataclass(frozen=True)
-class ProgressPoint:
-    date: date
-    kind: str
-    percent: Decimal
-    observation_id: int
-
-
-def progress_points(lecturer_id: int) -> list[ProgressPoint]:
-    """Finalised results of a lecturer over time (amended values where amended)."""
-    query = (sa.select(Observation).where(Observation.lecturer_id == lecturer_id,
-                                          Observation.state == ObservationState.FINALIZED)
-             .options(selectinload(Observation.amendments)).order_by(Observation.date, Observation.id))
-    observations = db.session.scalars(query)
-    return [ProgressPoint(o.date, o.kind, o.summary()["percent"], o.id) for o in observations
-            if o.summary()["percent"] is not None]  # a practice lecture may be commented without a score
 
 
 def lecturer_observations(lecturer_id: int, *, limit: int = 30) -> list[Observation]:

@@ -28,7 +28,7 @@ PAGE_CEILINGS = {
     "province dashboard": 9,
     "candidate ranking": 7,
     "contest ranking": 8,
-    "API progress": 4,
+    "API progress": 3,
 }
 
 

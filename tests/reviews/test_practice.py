@@ -10,7 +10,7 @@ from accounts.enums import Role
 from core.errors import DomainError
 from core.extensions import db
 from core.models import utcnow
-from reviews import practice, queries
+from reviews import practice, progress
 from reviews.enums import ObservationKind, ObservationState
 from reviews.models import PracticeLecture
 from tests import factories
@@ -109,7 +109,7 @@ def test_ready_verdict_finalises_with_the_scored_sheets_only(world, colleague_us
     assert follow_up is None
     assert (observation.state, observation.practice.verdict) == (ObservationState.FINALIZED, "ready")
     assert (observation.sheet_count, str(observation.total)) == (1, "15.00")
-    assert [p.kind for p in queries.progress_points(world.lecturer.id)] == ["practice_lecture"]
+    assert [p.kind for p in progress.lecturer_points(world.lecturer.id)] == ["practice_lecture"]
 
 
 def test_rehearse_again_schedules_the_follow_up_with_the_same_attendees(world, colleague_user):
@@ -123,7 +123,7 @@ def test_rehearse_again_schedules_the_follow_up_with_the_same_attendees(world, c
     assert (follow_up.date, follow_up.practice.previous_id) == (date(2026, 4, 20), observation.id)
     assert observation.practice.follow_up_id == follow_up.id
     assert sorted(s.observer_id for s in follow_up.sheets) == sorted(s.observer_id for s in observation.sheets)
-    assert queries.progress_points(world.lecturer.id) == []  # no score, no point on the chart
+    assert progress.lecturer_points(world.lecturer.id) == []  # no score, no point on the chart
 
 
 def test_rehearse_again_needs_a_later_date(world, colleague_user):
