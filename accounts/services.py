@@ -4,6 +4,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -181,13 +182,19 @@ def end_all_sessions(user: User, *, keep: str | None = None) -> None:
     db.session.execute(query)
 
 
+@cache
+def _session_query() -> sa.Select:
+    """One query: the session, its user, their grants (with units) and their lecturer profile
+    (``User.lecturer``, a backref from lecturers), which every page's navigation reads. Built
+    once (every request runs it), with the token as a parameter."""
+    user = joinedload(LoginSession.user)
+    return sa.select(LoginSession).where(LoginSession.token == sa.bindparam("token")).options(
+        user.joinedload(User.grants), user.joinedload(User.lecturer))
+
+
 def load_session(token: str, *, now: datetime, lifetime: timedelta) -> User | None:
     """The user of a live login session, or None when it ended or outlived ``lifetime``."""
-    # One query: the session, its user, their grants (with units) and their lecturer profile
-    # (``User.lecturer``, a backref from lecturers), which every page's navigation reads.
-    user = joinedload(LoginSession.user)
-    row = db.session.execute(sa.select(LoginSession).where(LoginSession.token == token).options(
-        user.joinedload(User.grants), user.joinedload(User.lecturer))).unique().scalar_one_or_none()
+    row = db.session.execute(_session_query(), {"token": token}).unique().scalar_one_or_none()
     if row is None or not row.user.is_enabled or row.created_at + lifetime < now:
         return None
     row.user.session_token = token
@@ -296,9 +303,15 @@ def create_api_token(user: User, *, name: str, now: datetime, lifetime: timedelt
     return token
 
 
+@cache
+def _token_query() -> sa.Select:
+    """The token with its user and their grants; built once, the digest as a parameter."""
+    return sa.select(ApiToken).where(ApiToken.digest == sa.bindparam("digest")).options(
+        joinedload(ApiToken.user).joinedload(User.grants))
+
+
 def user_for_api_token(token: str, *, now: datetime) -> User | None:
-    row = db.session.execute(sa.select(ApiToken).where(ApiToken.digest == ApiToken.digest_of(token)).options(
-        joinedload(ApiToken.user).joinedload(User.grants))).unique().scalar_one_or_none()
+    row = db.session.execute(_token_query(), {"digest": ApiToken.digest_of(token)}).unique().scalar_one_or_none()
     if row is None or row.expires_at < now or not row.user.is_enabled:
         return None
     return row.user
