@@ -1,11 +1,11 @@
 """The audit log's filters, read from the query string."""
 from __future__ import annotations
 
-from core.i18n import lazy_gettext as _l
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from core.forms import BaseForm, options
+from core.i18n import lazy_gettext as _l
 
 
 def _int_or_none(value):

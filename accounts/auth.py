@@ -3,7 +3,6 @@ and the unit the user is working in."""
 from __future__ import annotations
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
-from core.i18n import lazy_gettext as _l
 from flask_login import current_user
 
 from accounts import services
@@ -13,6 +12,7 @@ from accounts.queries import working_units
 from core.api import bearer_token
 from core.errors import json_error
 from core.extensions import login_manager
+from core.i18n import lazy_gettext as _l
 from core.models import utcnow
 
 login_manager.login_view = "accounts.login"

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from core.i18n import lazy_gettext as _l
 from wtforms import (BooleanField, HiddenField, IntegerField, PasswordField, SelectChoice, SelectField,
                      SelectMultipleField, StringField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
@@ -8,6 +7,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from accounts.enums import UnitKind
 from accounts.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from core.forms import BaseForm
+from core.i18n import lazy_gettext as _l
 
 
 class LoginForm(BaseForm):

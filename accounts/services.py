@@ -9,13 +9,13 @@ from functools import cache
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
-from core.i18n import lazy_gettext as _l
 
 from accounts import passwords, throttle, totp
 from accounts.enums import Role
 from accounts.models import ApiToken, LoginSession, Province, RoleGrant, Unit, User
 from core.errors import DomainError
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.models import log_action
 
 MIN_PASSWORD_LENGTH = 8

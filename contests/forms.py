@@ -2,7 +2,6 @@
 a judge's marks (built from the contest's components), an outside result."""
 from __future__ import annotations
 
-from core.i18n import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -11,6 +10,7 @@ from contests.enums import Aggregation, ConflictReason, ContestLevel, Eligibilit
 from contests.models import Contest
 from core import uploads
 from core.forms import BaseForm, OnceForm, id_or_none, options
+from core.i18n import lazy_gettext as _l
 from reviews import scoring
 
 QUOTA_HINT = _l("Empty: all remaining entries.")

@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request
 from flask_babel import get_translations
 from flask_babel import gettext as _
-from core.i18n import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +15,7 @@ from wtforms import Field, HiddenField, SelectChoice
 
 from core.errors import DomainError
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.models import MAX_ID, FormSubmission, utcnow
 
 

@@ -28,12 +28,12 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import abort, current_app, send_file
-from core.i18n import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import FileStorage
 
 from core.errors import DomainError
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.models import utcnow
 
 CONTENT_TYPES = {

@@ -3,8 +3,9 @@
 WTForms ships no Vietnamese translation, so ``core.forms.BaseForm`` looks its messages up in
 Lectern's own catalogue; listing them here puts them in ``messages.pot``. Never imported.
 """
-from core.i18n import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _nl
+
+from core.i18n import lazy_gettext as _l
 
 MESSAGES = [
     _l("This field is required."),

@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
-from core.i18n import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectChoice, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
@@ -11,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from core import uploads
 from core.forms import BaseForm, OnceForm, id_or_none
+from core.i18n import lazy_gettext as _l
 from lecturers import lesson_plans
 from lecturers.enums import ClassStatus, Degree, Gender, LecturerKind, PlanSection, TheoryLevel, WorkloadRole
 

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from core.i18n import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -19,6 +18,7 @@ from accounts.models import User
 from core import uploads
 from core.errors import DomainError
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.models import log_action
 from lecturers.enums import PLAN_TRANSITIONS, REVISABLE_STATES, PlanDecision, PlanSection, PlanState
 from lecturers.models import Lecturer, LessonPlan, LessonPlanVersion, PlanComment, Programme, Topic

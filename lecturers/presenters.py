@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 
 from core.i18n import lazy_gettext as _l
-
 from lecturers.enums import PlanSection
 from lecturers.models import LessonPlanVersion
 

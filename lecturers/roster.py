@@ -25,13 +25,13 @@ from typing import Any
 
 import openpyxl
 from flask_babel import gettext as _
-from core.i18n import lazy_gettext as _l
 from flask_babel import ngettext
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.errors import DomainError
 from core.i18n import LabelledEnum
+from core.i18n import lazy_gettext as _l
 from core.vietnamese import fold
 from lecturers.enums import Degree, Gender, LecturerKind, TheoryLevel, WorkloadRole
 

@@ -5,11 +5,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from core.i18n import lazy_gettext as _l
 
 from accounts.models import Unit, User
 from core.errors import DomainError
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.models import changes, log_action
 from core.vietnamese import fold
 from lecturers import roster

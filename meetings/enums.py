@@ -1,9 +1,9 @@
 """Codes of the meetings feature, each with a translated label; minutes states with their
 allowed transitions."""
-from core.i18n import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext  # lazy; named so extraction sees pgettext(context, msgid)
 
 from core.i18n import LabelledEnum
+from core.i18n import lazy_gettext as _l
 
 
 class MinutesState(LabelledEnum):

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from core.i18n import lazy_gettext as _l
 from flask_babel import to_utc
 from wtforms import DateField, HiddenField, MonthField, RadioField, SelectField, SelectMultipleField, StringField, \
     TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from core.forms import BaseForm, options, record_id
+from core.i18n import lazy_gettext as _l
 from meetings.enums import ActionStatus, AttendanceStatus
 from meetings.models import Attendance
 

@@ -12,13 +12,13 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from core.i18n import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from accounts.enums import Role
 from accounts.models import Unit, User
 from core.errors import DomainError
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.models import changes, log_action
 from lecturers.models import Lecturer, Topic
 from lecturers.queries import active_lecturers

@@ -7,11 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from core.i18n import lazy_gettext as _l
 
 from accounts.models import Unit, User
 from core.errors import DomainError
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.models import log_action
 from reviews.enums import ConsolidationMethod, Rating, RubricVersionState
 from reviews.models import Observation, ReviewSettings

@@ -1,6 +1,5 @@
-from core.i18n import lazy_gettext as _l
-
 from core.i18n import LabelledEnum
+from core.i18n import lazy_gettext as _l
 
 
 class ObservationKind(LabelledEnum):

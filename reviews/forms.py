@@ -6,13 +6,13 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import format_decimal
-from core.i18n import lazy_gettext as _l
 from wtforms import BooleanField, DateField, DecimalField, HiddenField, IntegerField, RadioField, SelectField, \
     SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import TextInput
 
 from core.forms import BaseForm, OnceForm, id_or_none, options
+from core.i18n import lazy_gettext as _l
 from reviews import scoring
 from reviews.enums import PRACTICE_HEADINGS, ConflictKind, ConsolidationMethod, ObservationKind, ObservationState, \
     PracticePurpose, PracticeVerdict, Rating, ResponseKind

@@ -7,11 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from core.i18n import lazy_gettext as _l
-
 from accounts.models import Unit, User
 from core.errors import DomainError
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.models import log_action
 from lecturers.models import Lecturer, Topic
 from reviews import services

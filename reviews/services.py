@@ -11,12 +11,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from core.i18n import lazy_gettext as _l
 
 from accounts.enums import Role
 from accounts.models import Unit, User
 from core.errors import DomainError
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.models import log_action
 from lecturers.models import Lecturer, TeachingSession, Topic
 from reviews import scoring

@@ -5,14 +5,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from core.i18n import lazy_gettext as _l
-
 from accounts.models import Unit, User
 from contests.enums import ContestLevel, Eligibility
 from contests.models import CandidateDecision, CandidateNomination, Contest, ContestEntry
 from contests.services.common import check_setup, text
 from core.errors import DomainError
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.models import log_action
 from lecturers.enums import LecturerKind
 from lecturers.models import Lecturer

@@ -1,10 +1,9 @@
 """Helpers shared by the contest services."""
 from __future__ import annotations
 
-from core.i18n import lazy_gettext as _l
-
 from contests.models import Contest
 from core.errors import DomainError
+from core.i18n import lazy_gettext as _l
 
 MAX_TEXT = 20_000
 

@@ -7,7 +7,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
-from core.i18n import lazy_gettext as _l
 
 from accounts.models import User
 from contests import queries
@@ -16,6 +15,7 @@ from contests.models import Contest, ContestEntry, ContestMark, ContestResult, J
 from contests.services.common import text
 from core.errors import DomainError
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.models import log_action
 from reviews import scoring
 from reviews.services import validated_scores

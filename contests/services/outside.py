@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.i18n import lazy_gettext as _l
-
 from accounts.models import User
 from contests.enums import ContestLevel, Prize
 from contests.models import OutsideResult
 from contests.services.common import required
 from core.errors import DomainError
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.models import log_action
 from lecturers.models import Lecturer
 

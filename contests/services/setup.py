@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
-from core.i18n import lazy_gettext as _l
 
 from accounts.models import Unit, User
 from contests.enums import Aggregation, ContestLevel, Eligibility
@@ -18,6 +17,7 @@ from contests.services.common import check_setup, required, text
 from core import uploads
 from core.errors import DomainError
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.models import log_action
 from lecturers.enums import LecturerKind
 from lecturers.models import Lecturer
