@@ -216,6 +216,22 @@ def lecturer_progress(lecturer: Lecturer, filters: ProgressFilters, *, today: da
                         contests=contest_marks(lecturer.id, since))
 
 
+def chart_stamp(lecturer: Lecturer, filters: ProgressFilters, *, today: date) -> tuple:
+    """What the progress chart reads, told without reading it: how many finalised observations
+    it draws from (the lecturer's, and their unit's for the band) and how many amendments they
+    have, with the latest of each. The database refuses to change or delete a finalised
+    observation and amendments are append-only, so these figures change whenever the chart's
+    results do: a cached chart is found by them without loading a single result."""
+    since = filters.since(today)
+    window = [Observation.date >= since] if since else []
+    query = (sa.select(sa.func.count(sa.distinct(Observation.id)), sa.func.max(Observation.finalized_at),
+                       sa.func.count(Amendment.id), sa.func.max(Amendment.id))
+             .select_from(Observation).outerjoin(Amendment, Amendment.observation_id == Observation.id)
+             .where(Observation.state == ObservationState.FINALIZED, Observation.kind.in_(filters.kinds), *window,
+                    sa.or_(Observation.lecturer_id == lecturer.id, Observation.unit_id == lecturer.unit_id)))
+    return tuple(db.session.execute(query).one())
+
+
 def lecturer_points(lecturer_id: int) -> list[ProgressRow]:
     """Every finalised result of a lecturer over time (amended values where amended; a practice
     lecture commented without scores gives none), in one query: the API's progress."""

@@ -15,15 +15,14 @@ from core.permissions import authenticated, require_visible
 from lecturers.models import Lecturer
 from lecturers.permissions import can_view_lecturer
 from reviews import progress_charts
-from reviews.progress import ProgressData, ProgressFilters, lecturer_progress
+from reviews.progress import ProgressData, ProgressFilters, chart_stamp, contest_marks, lecturer_progress
 from reviews.views import bp
 
 
-def _progress(lecturer_id: int, *, by_domain: bool = True) -> tuple[Lecturer, ProgressData]:
+def _progress(lecturer_id: int) -> tuple[Lecturer, ProgressData]:
     lecturer = db.get_or_404(Lecturer, lecturer_id)
     require_visible(can_view_lecturer(current_user, lecturer))
-    return lecturer, lecturer_progress(lecturer, ProgressFilters.from_args(request.args), today=utcnow().date(),
-                                       by_domain=by_domain)
+    return lecturer, lecturer_progress(lecturer, ProgressFilters.from_args(request.args), today=utcnow().date())
 
 
 def _image(kind: str, fmt: str, data: object, draw) -> Response:
@@ -41,9 +40,19 @@ def _image(kind: str, fmt: str, data: object, draw) -> Response:
 @bp.get("/reviews/lecturers/<int:lecturer_id>/progress.svg", defaults={"fmt": "svg"})
 @authenticated
 def progress_chart(lecturer_id: int, fmt: str):
-    lecturer, data = _progress(lecturer_id, by_domain=False)  # the chart draws no domain
-    chart = progress_charts.progress_chart(data, lecturer.full_name)
-    return _image("progress", fmt, chart, lambda: charts.progress_figure(chart))
+    lecturer = db.get_or_404(Lecturer, lecturer_id)
+    require_visible(can_view_lecturer(current_user, lecturer))
+    filters, today = ProgressFilters.from_args(request.args), utcnow().date()
+    since = filters.since(today)
+    # Keyed by what it is drawn from (see chart_stamp): a cached chart reads no result.
+    drawn_from = [lecturer.id, lecturer.unit_id, lecturer.full_name, filters, since,
+                  chart_stamp(lecturer, filters, today=today), contest_marks(lecturer.id, since)]
+
+    def draw():
+        data = lecturer_progress(lecturer, filters, today=today, by_domain=False)  # the chart draws no domain
+        return charts.progress_figure(progress_charts.progress_chart(data, lecturer.full_name))
+
+    return _image("progress", fmt, drawn_from, draw)
 
 
 @bp.get("/reviews/lecturers/<int:lecturer_id>/domains.png", defaults={"fmt": "png"})

@@ -130,6 +130,40 @@ def test_progress_png_serves_a_cached_chart_until_a_new_result(world, login, app
     assert changed.headers["ETag"] != first.headers["ETag"]
 
 
+def test_a_cached_chart_reads_no_result_and_changes_with_what_it_draws(world, login, app, count_queries):
+    """The chart's key is what it is drawn from (chart_stamp): found without reading results,
+    new with an amendment, a result of the unit (the band), a contest result or a new name."""
+    from contests.models import OutsideResult
+    from core.extensions import db
+
+    TODAY_RESULT = utcnow().date().replace(day=1)
+    first_result = finalized(world, on=TODAY_RESULT, value="1")
+    client = login(world.lecturer_user)
+    url = f"/reviews/lecturers/{world.lecturer.id}/progress.svg"
+    etags = [client.get(url).headers["ETag"]]
+    with count_queries() as hit:
+        assert client.get(url).headers["ETag"] == etags[0]
+
+    services.amend_observation(first_result, reason="Cộng sai điểm", scores=factories.full_scores(
+        first_result.rubric_version), action_points="", actor=world.director, now=utcnow())
+    db.session.commit()
+    etags.append(client.get(url).headers["ETag"])
+    finalized(world, on=TODAY_RESULT, value="2", lecturer=world.colleague)  # the unit's band moves
+    db.session.commit()
+    etags.append(client.get(url).headers["ETag"])
+    db.session.add(OutsideResult(lecturer_id=world.lecturer.id, unit_id=world.unit.id, level="province",
+                                 year=TODAY_RESULT.year, contest_name="Hội thi cấp tỉnh", prize="third",
+                                 recorded_by_id=world.director.id, created_at=utcnow()))
+    db.session.commit()
+    etags.append(client.get(url).headers["ETag"])
+    world.lecturer.full_name = "Nguyễn Văn Đổi Tên"
+    db.session.commit()
+    etags.append(client.get(url).headers["ETag"])
+
+    assert hit.n <= 3  # the login session, the stamp, the contest marks (the lecturer is in the test's session)
+    assert len(set(etags)) == len(etags)
+
+
 def test_svg_domains_and_csv_follow_the_same_filters(world, login):
     finalized(world, on=date(2026, 2, 2), value="1")
     finalized(world, on=date(2026, 3, 2), value="1", kind=ObservationKind.PRACTICE_LECTURE)
