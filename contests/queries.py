@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 import sqlalchemy as sa
 from flask import g
@@ -23,17 +24,22 @@ from core.extensions import db
 
 def contest_detail(contest_id: int) -> Contest | None:
     """A contest with its components, judges, entries, marks, conflicts and documents loaded."""
-    query = (sa.select(Contest).where(Contest.id == contest_id)
-             .options(joinedload(Contest.unit), joinedload(Contest.organiser),
-                      selectinload(Contest.components).joinedload(ContestComponent.rubric_version),
-                      selectinload(Contest.judges).joinedload(ContestJudge.user),
-                      selectinload(Contest.entries).joinedload(ContestEntry.lecturer),
-                      selectinload(Contest.entries).joinedload(ContestEntry.unit),
-                      selectinload(Contest.entries).selectinload(ContestEntry.marks),
-                      selectinload(Contest.entries).selectinload(ContestEntry.conflicts),
-                      selectinload(Contest.entries).selectinload(ContestEntry.documents)
-                      .joinedload(EntryDocument.file)))
-    return db.session.scalar(query)
+    return db.session.scalar(_contest_detail_query(), {"contest_id": contest_id})
+
+
+@cache
+def _contest_detail_query() -> sa.Select:
+    """Built once (its loader options cost more to assemble than the queries take), the id a parameter."""
+    return (sa.select(Contest).where(Contest.id == sa.bindparam("contest_id"))
+            .options(joinedload(Contest.unit), joinedload(Contest.organiser),
+                     selectinload(Contest.components).joinedload(ContestComponent.rubric_version),
+                     selectinload(Contest.judges).joinedload(ContestJudge.user),
+                     selectinload(Contest.entries).joinedload(ContestEntry.lecturer),
+                     selectinload(Contest.entries).joinedload(ContestEntry.unit),
+                     selectinload(Contest.entries).selectinload(ContestEntry.marks),
+                     selectinload(Contest.entries).selectinload(ContestEntry.conflicts),
+                     selectinload(Contest.entries).selectinload(ContestEntry.documents)
+                     .joinedload(EntryDocument.file)))
 
 
 def visible_contests(user: User) -> list[Contest]:
