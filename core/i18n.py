@@ -76,16 +76,18 @@ def _datetime(value: datetime | None) -> str:
     pattern = DATE_PATTERNS.get(str(get_locale()), DATE_PATTERNS["vi"]) + " HH:mm"
     return format_datetime(value, pattern)
 
-
-_SEPARATORS: dict[Locale, dict[int, str]] = {}
+# Per-locale tables below are keyed by (language, territory): each request parses its own Locale
+# object, and comparing two of them costs more than the lookup saves.
+_SEPARATORS: dict[tuple[str, str | None], dict[int, str]] = {}
 
 
 def _separators(locale: Locale) -> dict[int, str]:
     """A ``str.translate`` table from Python's "1,234.5" to the locale's ("1.234,5" in Vietnamese)."""
-    table = _SEPARATORS.get(locale)
+    key = (locale.language, locale.territory)
+    table = _SEPARATORS.get(key)
     if table is None:
         symbols = locale.number_symbols["latn"]
-        table = _SEPARATORS[locale] = str.maketrans({",": symbols["group"], ".": symbols["decimal"]})
+        table = _SEPARATORS[key] = str.maketrans({",": symbols["group"], ".": symbols["decimal"]})
     return table
 
 
@@ -110,19 +112,20 @@ def _label(value) -> str:
     return getattr(value, "label", value) or ""
 
 
-_CATALOGUES: dict[Locale, NullTranslations] = {}
+_CATALOGUES: dict[tuple[str, str | None], NullTranslations] = {}
 
 
 def catalogue() -> NullTranslations:
     """The catalogue of the locale being rendered. Flask-Babel finds it again on each call
     (domain, locale, its name, its cache); this keeps one per locale, as Flask-Babel's own cache
-    does, found by the request's locale object alone."""
+    does, found from the request's locale alone."""
     locale = get_locale()
     if locale is None:  # outside a request: no translation
         return get_translations()
-    found = _CATALOGUES.get(locale)
+    key = (locale.language, locale.territory)
+    found = _CATALOGUES.get(key)
     if found is None:
-        found = _CATALOGUES[locale] = get_translations()
+        found = _CATALOGUES[key] = get_translations()
     return found
 
 
