@@ -22,6 +22,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 import requests
 
@@ -189,14 +190,30 @@ def _csrf(page: str) -> str | None:
     return match.group(1) if match else None
 
 
-def sheet_body(session: Session, observation_id: int) -> str:
-    """The scoresheet form, filled in (every criterion 1.0) and saved as a draft."""
-    from urllib.parse import urlencode
-    page = session.http.get(f"{session.base}/observations/{observation_id}/sheet").text
-    fields = {"csrf_token": _csrf(page), "action": "save", "version": ""}
-    for name in re.findall(r'name="(score_[^"]+)"', page):
-        fields[name] = "1"
-    return urlencode(fields)
+def sheet_form(page: str) -> dict[str, str]:
+    """The scoresheet form on ``page`` filled in (every criterion 1.0), to save as a draft."""
+    fields = {"csrf_token": _csrf(page) or "", "action": "save", "version": ""}
+    fields.update({name: "1" for name in re.findall(r'name="(score_[^"]+)"', page)})
+    return fields
+
+
+def bench_pages(known: dict[str, int]) -> list[tuple[str, str, str | None, dict]]:
+    """(name, path, who opens it, how) of every page measured: who is "director", "overseer",
+    "api" (the director's bearer token) or None (signed out); how may say {"method": "POST"}."""
+    lecturer, observation = known["lecturer"], known["observation"]
+    return [
+        ("login", "/login", None, {}),
+        ("lecturer list", "/lecturers", "director", {}),
+        ("lecturer page with chart", f"/lecturers/{lecturer}", "director", {}),
+        ("observation detail", f"/observations/{observation}", "director", {}),
+        ("scoresheet save (POST)", f"/observations/{known['open']}/sheet", "director", {"method": "POST"}),
+        ("unit dashboard", "/dashboard", "director", {}),
+        ("province dashboard", "/province", "overseer", {}),
+        ("candidate ranking", "/candidates", "director", {}),
+        ("contest ranking", f"/contests/{known['contest']}/ranking", "director", {}),
+        ("API progress", f"/api/v1/lecturers/{lecturer}/progress", "api", {}),
+        ("cached chart", f"/reviews/lecturers/{lecturer}/progress.svg", "director", {}),
+    ]
 
 
 def ids(url: str) -> dict[str, int]:
@@ -308,72 +325,16 @@ def chart_miss_vs_matplotlib(session: Session, url: str, lecturer_id: int) -> tu
 def run_target(target: Target) -> None:
     ensure_dataset(target.big_url, UNITS, LECTURERS, YEARS)
     ensure_dataset(target.small_url, max(1, UNITS // 100), max(6, LECTURERS // 100), YEARS)
-    medians: dict[str, dict[str, float]] = {}
-    for scale, url, seconds in (("full", target.big_url, SECONDS), ("small", target.small_url, SMALL_SECONDS)):
-        known = ids(url)
-        baseline = Server("bench.baseline:create_app()", url)
-        try:
-            base = wrk(baseline.base + "/", seconds=seconds)
-        finally:
-            baseline.stop()
-        lectern = Server("app:create_app()", url)
-        try:
-            director, overseer = Session(lectern.base, DIRECTOR), Session(lectern.base, OVERSEER)
-            token = requests.post(lectern.base + "/api/v1/tokens",
-                                  json={"username": DIRECTOR, "password": PASSWORD}).json()["token"]
-            lecturer, observation = known["lecturer"], known["observation"]
-            chart = f"/reviews/lecturers/{lecturer}/progress.svg"
-            director.http.get(lectern.base + chart)  # now cached
-            pages = [
-                ("login", "/login", None, {}),
-                ("lecturer list", "/lecturers", director, {}),
-                ("lecturer page with chart", f"/lecturers/{lecturer}", director, {}),
-                ("observation detail", f"/observations/{observation}", director, {}),
-                ("scoresheet save (POST)", f"/observations/{known['open']}/sheet", director,
-                 {"method": "POST", "body": sheet_body(director, known["open"])}),
-                ("unit dashboard", "/dashboard", director, {}),
-                ("province dashboard", "/province", overseer, {}),
-                ("candidate ranking", "/candidates", director, {}),
-                ("contest ranking", f"/contests/{known['contest']}/ranking", director, {}),
-                ("API progress", f"/api/v1/lecturers/{lecturer}/progress", None,
-                 {"headers": {"Authorization": f"Bearer {token}"}}),
-                ("cached chart", chart, director, {}),
-            ]
-            medians[scale] = {}
-            for name, path, session, extra in pages:
-                status = (session.http if session else requests).get(
-                    lectern.base + path, headers=extra.get("headers"), allow_redirects=False).status_code
-                rate, p50, p99, bad = wrk(lectern.base + path, cookie=session.cookie if session else "",
-                                          seconds=seconds, **extra)
-                medians[scale][name] = p50
-                if scale == "full":
-                    share = TARGETS.get(name, 0.5 if name != "cached chart" else 0.8)
-                    ok = rate >= share * base[0] and (name == "cached chart" or p99 <= P99_LIMIT * base[2]) \
-                        and bad == 0 and status < 400
-                    target.rows.append((name, f"{rate:.1f}", f"{rate / base[0]:.2f}", f"{p99:.1f}",
-                                        f"{p99 / base[2]:.2f}", f"≥{share}× rps" + (
-                                            "" if name == "cached chart" else f", ≤{P99_LIMIT:g}× p99"),
-                                        "PASS" if ok else f"FAIL{f' ({bad} errors, GET {status})' if bad or status >= 400 else ''}"))
-                log(f"[{target.name} {scale}] {name}: {rate:.1f} req/s p50 {p50:.1f} ms p99 {p99:.1f} ms "
-                    f"(GET {status}, {bad} non-2xx/3xx)")
-            if scale == "full":
-                target.rows.insert(0, ("baseline (Flask + SQLAlchemy, 50 rows)", f"{base[0]:.1f}", "1.00",
-                                       f"{base[2]:.1f}", "1.00", "—", "—"))
-                miss, bare = chart_miss_vs_matplotlib(director, url, lecturer)
-                target.rows.append(("chart cache miss vs bare matplotlib", f"{miss:.0f} ms", f"{miss / bare:.2f}",
-                                    f"{bare:.0f} ms", "", "≤1.5×", "PASS" if miss <= 1.5 * bare else "FAIL"))
-                template = director.http.get(lectern.base + "/lecturers/import/template.xlsx").content
-                rss = lectern.worker_rss_mb()
-            log(f"[{target.name} {scale}] worker RSS {lectern.worker_rss_mb():.0f} MB")
-        finally:
-            lectern.stop()
-    for name, small in medians["small"].items():
-        full = medians["full"][name]
-        ratio = full / small if small else float("inf")
-        target.rows.append((f"flat growth: {name}", f"{full:.1f} ms", f"{ratio:.2f}", f"{small:.1f} ms", "",
+    full = measure_scale(target, "full", target.big_url, SECONDS)
+    small = measure_scale(target, "small", target.small_url, SMALL_SECONDS)
+    for name, small_p50 in small.medians.items():
+        full_p50 = full.medians[name]
+        ratio = full_p50 / small_p50 if small_p50 else float("inf")
+        target.rows.append((f"flat growth: {name}", f"{full_p50:.1f} ms", f"{ratio:.2f}", f"{small_p50:.1f} ms", "",
                             "≤1.3× (p50 full / 1/100)", "PASS" if ratio <= 1.3 else "FAIL"))
+    target.rows += query_rows(full.queries, small.queries)
     try:
-        measured = measure_in_process(target.big_url, known_unit(target.big_url), template)
+        measured = measure_in_process(target.big_url, known_unit(target.big_url), full.template)
     except Exception as error:  # the table is still printed
         log(f"in-process measures failed: {error!r}")
         measured = {}
@@ -381,8 +342,131 @@ def run_target(target: Target) -> None:
         limit = 0.2 if name.endswith("unit") else 2.0 if name.endswith("province") else 10.0
         target.rows.append((name, f"{seconds_taken:.2f} s", "", "", "", f"≤{limit:g} s",
                             "PASS" if seconds_taken <= limit else "FAIL"))
-    target.rows.append(("worker RSS after the bench", f"{rss:.0f} MB", "", "", "", "≤200 MB",
-                        "PASS" if rss <= 200 else "FAIL"))
+    target.rows.append(("worker RSS after the bench", f"{full.rss:.0f} MB", "", "", "", "≤200 MB",
+                        "PASS" if full.rss <= 200 else "FAIL"))
+
+
+@dataclass
+class Scale:
+    """What one data set gave: each page's median latency and queries, and (at full scale) the
+    roster template to import and the workers' memory."""
+    medians: dict[str, float] = field(default_factory=dict)
+    queries: dict[str, int] = field(default_factory=dict)
+    template: bytes = b""
+    rss: float = 0.0
+
+
+def measure_scale(target: Target, scale: str, url: str, seconds: int) -> Scale:
+    """The baseline, then every page of Lectern under wrk, on ``url``; at full scale the page
+    rows, the chart miss row and the baseline row go into the table."""
+    known = ids(url)
+    result = Scale(queries=queries_per_page(url, known))
+    baseline = Server("bench.baseline:create_app()", url)
+    try:
+        base = wrk(baseline.base + "/", seconds=seconds)
+    finally:
+        baseline.stop()
+    lectern = Server("app:create_app()", url)
+    try:
+        director, overseer = Session(lectern.base, DIRECTOR), Session(lectern.base, OVERSEER)
+        token = requests.post(lectern.base + "/api/v1/tokens",
+                              json={"username": DIRECTOR, "password": PASSWORD}).json()["token"]
+        sessions = {"director": director, "overseer": overseer, None: None, "api": None}
+        for name, path, who, how in bench_pages(known):
+            session = sessions[who]
+            http = session.http if session else requests
+            headers = {"Authorization": f"Bearer {token}"} if who == "api" else None
+            status = http.get(lectern.base + path, headers=headers, allow_redirects=False).status_code  # warms caches
+            body = urlencode(sheet_form(http.get(lectern.base + path).text)) if how.get("method") == "POST" else ""
+            rate, p50, p99, bad = wrk(lectern.base + path, cookie=session.cookie if session else "", body=body,
+                                      method=how.get("method", "GET"), headers=headers, seconds=seconds)
+            result.medians[name] = p50
+            if scale == "full":
+                target.rows.append(page_row(name, rate, p99, bad, status, base))
+            log(f"[{target.name} {scale}] {name}: {rate:.1f} req/s p50 {p50:.1f} ms p99 {p99:.1f} ms "
+                f"(GET {status}, {bad} non-2xx/3xx; {result.queries[name]} SQL queries)")
+        if scale == "full":
+            target.rows.insert(0, ("baseline (Flask + SQLAlchemy, 50 rows)", f"{base[0]:.1f}", "1.00",
+                                   f"{base[2]:.1f}", "1.00", "—", "—"))
+            miss, bare = chart_miss_vs_matplotlib(director, url, known["lecturer"])
+            target.rows.append(("chart cache miss vs bare matplotlib", f"{miss:.0f} ms", f"{miss / bare:.2f}",
+                                f"{bare:.0f} ms", "", "≤1.5×", "PASS" if miss <= 1.5 * bare else "FAIL"))
+            result.template = director.http.get(lectern.base + "/lecturers/import/template.xlsx").content
+            result.rss = lectern.worker_rss_mb()
+        log(f"[{target.name} {scale}] worker RSS {lectern.worker_rss_mb():.0f} MB")
+    finally:
+        lectern.stop()
+    return result
+
+
+def page_row(name: str, rate: float, p99: float, bad: int, status: int, base: tuple) -> tuple:
+    """A page's row: throughput and p99 as ratios to the baseline's, against the page's targets."""
+    share = TARGETS.get(name, 0.8 if name == "cached chart" else 0.5)
+    checks_p99 = name != "cached chart"
+    ok = rate >= share * base[0] and (not checks_p99 or p99 <= P99_LIMIT * base[2]) and bad == 0 and status < 400
+    failure = f" ({bad} errors, GET {status})" if bad or status >= 400 else ""
+    return (name, f"{rate:.1f}", f"{rate / base[0]:.2f}", f"{p99:.1f}", f"{p99 / base[2]:.2f}",
+            f"≥{share}× rps" + (f", ≤{P99_LIMIT:g}× p99" if checks_p99 else ""), "PASS" if ok else "FAIL" + failure)
+
+
+TRANSACTION_CONTROL = re.compile(r"\s*(BEGIN|SAVEPOINT|RELEASE|COMMIT|ROLLBACK)\b", re.IGNORECASE)
+
+
+def queries_per_page(url: str, known: dict[str, int]) -> dict[str, int]:
+    """The SQL queries each page runs (transaction control left out), counted in this process
+    with Flask's test client on ``url``: each page is opened once first, as wrk's pages are."""
+    os.environ.update(_env(url))
+    import sqlalchemy as sa
+
+    from app import create_app
+    from core.extensions import db
+    app = create_app({"SQLALCHEMY_DATABASE_URI": _sa_url(url)})
+    clients = {None: app.test_client(), "api": app.test_client()}
+    for who, username in (("director", DIRECTOR), ("overseer", OVERSEER)):
+        client = clients[who] = app.test_client()
+        client.post("/login", data={"username": username, "password": PASSWORD,
+                                    "csrf_token": _csrf(client.get("/login").text) or ""})
+    token = clients["api"].post("/api/v1/tokens", json={"username": DIRECTOR, "password": PASSWORD}).get_json()
+    headers = {"Authorization": f"Bearer {token['token']}"}
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, *_rest) -> None:
+        statements.append(statement)
+
+    with app.app_context():  # only to find the engine: each request must have its own context (and g)
+        engine = db.engine
+    counts = {}
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        for name, path, who, how in bench_pages(known):
+            client = clients[who]
+            for _ in range(2):  # the second time is counted
+                if how.get("method") == "POST":
+                    form = sheet_form(client.get(path).text)
+                    statements.clear()
+                    status = client.post(path, data=form).status_code
+                else:
+                    statements.clear()
+                    status = client.get(path, headers=headers if who == "api" else None).status_code
+            if status >= 400 or (status != 200 and how.get("method") != "POST"):
+                raise RuntimeError(f"{name}: {status} in process")
+            counts[name] = sum(1 for statement in statements if not TRANSACTION_CONTROL.match(statement))
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+        engine.dispose()
+    return counts
+
+
+def query_rows(full: dict[str, int], small: dict[str, int]) -> list[tuple]:
+    """Two rows: the most queries a page runs (≤ 10), and whether any page's count changes
+    between the full data set and 1/100 of it."""
+    worst = max(full, key=full.get)
+    over = [f"{name} {count}" for name, count in full.items() if count > 10]
+    growing = [f"{name} {small[name]}→{count}" for name, count in full.items() if count != small[name]]
+    return [("SQL queries per page (most)", str(full[worst]), "", worst, "", "≤10 each",
+             "PASS" if not over else "FAIL (" + "; ".join(over) + ")"),
+            ("SQL queries per page, full vs 1/100", "same" if not growing else "; ".join(growing), "", "", "",
+             "equal", "PASS" if not growing else "FAIL")]
 
 
 def known_unit(url: str) -> int:
