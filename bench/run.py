@@ -10,7 +10,6 @@ loaded with wrk (BENCH_SECONDS per page, 2 connections).
 """
 from __future__ import annotations
 
-import io
 import os
 import re
 import shutil
@@ -26,16 +25,15 @@ from urllib.parse import urlencode
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH = ROOT / "instance" / "bench"
-VENV_BIN = Path(sys.executable).parent
+from common import (BENCH, DIRECTOR, OVERSEER, PASSWORD, ROOT, VENV_BIN, bench_pages, csrf_token, env_for, log,
+                    sa_url, sheet_form)
+from in_process import chart_miss_vs_matplotlib, ids, known_unit, measure_in_process, queries_per_page
+
 UNITS = int(os.environ.get("BENCH_UNITS", "100"))
 LECTURERS = int(os.environ.get("BENCH_LECTURERS", "3000"))
 YEARS = int(os.environ.get("BENCH_YEARS", "10"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 SMALL_SECONDS = max(3, SECONDS // 2)
-PASSWORD = "lectern-synth"  # nosec B105: synthetic accounts only
-DIRECTOR, OVERSEER = "u001.director", "synth.overseer"
 
 # page → (throughput target as a share of the baseline's, p99 target as a multiple of it)
 TARGETS = {"lecturer list": 0.8, "observation detail": 0.8, "API progress": 0.8}
@@ -50,24 +48,13 @@ class Target:
     rows: list[tuple] = field(default_factory=list)
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _env(url: str) -> dict[str, str]:
-    env = dict(os.environ, DATABASE_URL=url, LECTERN_ENV="demo", FLASK_APP="app:create_app",
-               LECTERN_INSECURE_COOKIES="1")
-    env.pop("BENCH_DATABASE_URL", None)
-    return env
-
-
 def _flask(url: str, *args: str) -> None:
-    subprocess.run([str(VENV_BIN / "flask"), *args], cwd=ROOT, env=_env(url), check=True)  # nosec B603
+    subprocess.run([str(VENV_BIN / "flask"), *args], cwd=ROOT, env=env_for(url), check=True)  # nosec B603
 
 
 def _has_data(url: str) -> bool:
     import sqlalchemy as sa
-    engine = sa.create_engine(_sa_url(url))
+    engine = sa.create_engine(sa_url(url))
     try:
         with engine.connect() as connection:
             return bool(connection.scalar(sa.text("SELECT count(*) FROM sheet")))
@@ -75,10 +62,6 @@ def _has_data(url: str) -> bool:
         return False
     finally:
         engine.dispose()
-
-
-def _sa_url(url: str) -> str:
-    return "postgresql+psycopg://" + url.removeprefix("postgresql://") if url.startswith("postgresql://") else url
 
 
 def ensure_dataset(url: str, units: int, lecturers: int, years: int) -> None:
@@ -110,7 +93,7 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(  # nosec B603
             [str(VENV_BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{self.port}", "--log-level",
-             "warning", app], cwd=ROOT, env=_env(url), start_new_session=True)
+             "warning", app], cwd=ROOT, env=env_for(url), start_new_session=True)
         for _ in range(300):
             try:
                 requests.get(self.base + "/login", timeout=2)
@@ -173,7 +156,7 @@ class Session:
         self.base = base
         self.http = requests.Session()
         page = self.http.get(base + "/login").text
-        token = _csrf(page)
+        token = csrf_token(page)
         response = self.http.post(base + "/login", data={"username": username, "password": PASSWORD,
                                                         "csrf_token": token or ""}, allow_redirects=False)
         if response.status_code != 302:
@@ -182,144 +165,6 @@ class Session:
     @property
     def cookie(self) -> str:
         return "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
-
-
-def _csrf(page: str) -> str | None:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', page)
-    return match.group(1) if match else None
-
-
-def sheet_form(page: str) -> dict[str, str]:
-    """The scoresheet form on ``page`` filled in (every criterion 1.0), to save as a draft."""
-    fields = {"csrf_token": _csrf(page) or "", "action": "save", "version": ""}
-    fields.update({name: "1" for name in re.findall(r'name="(score_[^"]+)"', page)})
-    return fields
-
-
-def bench_pages(known: dict[str, int]) -> list[tuple[str, str, str | None, dict]]:
-    """(name, path, who opens it, how) of every page measured: who is "director", "overseer",
-    "api" (the director's bearer token) or None (signed out); how may say {"method": "POST"}."""
-    lecturer, observation = known["lecturer"], known["observation"]
-    return [
-        ("login", "/login", None, {}),
-        ("lecturer list", "/lecturers", "director", {}),
-        ("lecturer page with chart", f"/lecturers/{lecturer}", "director", {}),
-        ("observation detail", f"/observations/{observation}", "director", {}),
-        ("scoresheet save (POST)", f"/observations/{known['open']}/sheet", "director", {"method": "POST"}),
-        ("unit dashboard", "/dashboard", "director", {}),
-        ("province dashboard", "/province", "overseer", {}),
-        ("candidate ranking", "/candidates", "director", {}),
-        ("contest ranking", f"/contests/{known['contest']}/ranking", "director", {}),
-        ("API progress", f"/api/v1/lecturers/{lecturer}/progress", "api", {}),
-        ("cached chart", f"/reviews/lecturers/{lecturer}/progress.svg", "director", {}),
-    ]
-
-
-def ids(url: str) -> dict[str, int]:
-    """What the pages are opened on: unit u001's newest-observed lecturer, one of their
-    finalised observations, the unit's contest, and the open observation to save a sheet of."""
-    os.environ.update(_env(url))
-    sys.path.insert(0, str(ROOT))
-    import sqlalchemy as sa
-
-    from app import create_app
-    from core.extensions import db
-    from core.models import utcnow
-    from demo.synth import open_observation
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _sa_url(url)})
-    with app.app_context():
-        connection = db.session.connection()
-        open_id = open_observation(connection, DIRECTOR, now=utcnow())
-        db.session.commit()
-        row = db.session.execute(sa.text(
-            "SELECT o.id, o.lecturer_id, o.unit_id FROM observation o JOIN role_grant g ON g.unit_id = o.unit_id "
-            "JOIN \"user\" u ON u.id = g.user_id WHERE u.username = :name AND o.state = 'finalized' "
-            "ORDER BY o.date DESC, o.id DESC LIMIT 1"), {"name": DIRECTOR}).one()
-        contest = db.session.scalar(sa.text("SELECT max(id) FROM contest WHERE unit_id = :unit"), {"unit": row[2]})
-        db.engine.dispose()
-    return {"observation": row[0], "lecturer": row[1], "unit": row[2], "contest": contest, "open": open_id}
-
-
-def measure_in_process(url: str, unit_id: int, template: bytes) -> dict[str, float]:
-    """Severity fit (a unit, the province), roster import of 3,000 rows, chart cache miss vs
-    bare matplotlib — in this process, on ``url``."""
-    os.environ.update(_env(url))
-    import openpyxl
-    import sqlalchemy as sa
-
-    from accounts.models import Unit, User
-    from app import create_app
-    from core.extensions import db
-    from core.models import utcnow
-    from lecturers import services as lecturer_services
-    from reviews import evidence
-    results: dict[str, float] = {}
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _sa_url(url)})
-    with app.test_request_context():
-        today = utcnow().date()
-        win = evidence.window(evidence.MAX_MONTHS, today=today)
-        evidence.fit(evidence.submitted_sheets([unit_id], win))  # warm-up: imports, caches
-        for label, unit_ids in (("unit", [unit_id]),
-                                ("province", list(db.session.scalars(sa.select(Unit.id))))):
-            started = time.perf_counter()
-            evidence.fit(evidence.submitted_sheets(unit_ids, win))
-            results[f"severity fit, {label}"] = time.perf_counter() - started
-        workbook = openpyxl.load_workbook(io.BytesIO(template))
-        sheet = workbook.worksheets[0]
-        for number in range(3000):
-            sheet.append([f"Nguyễn Văn Thử {number:04d}", 1980 + number % 20, "Nam", "Kiêm nhiệm", "Ban Tổ chức",
-                          "Chuyên viên", "Kiêm chức", "Trung cấp", "Cử nhân", "Không", "02/01/2020", "Có"])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        unit = db.session.get(Unit, unit_id)
-        director = db.session.scalar(sa.select(User).where(User.username == DIRECTOR))
-        started = time.perf_counter()
-        report = lecturer_services.import_roster(buffer.getvalue(), unit=unit, dry_run=False, actor=director,
-                                                 now=utcnow())
-        db.session.flush()
-        results["roster import, 3,000 rows"] = time.perf_counter() - started
-        if not report.written:
-            log("roster import wrote nothing: " + "; ".join(str(p) for r in report.rows for p in r.problems[:1])[:500])
-            results["roster import, 3,000 rows"] = float("inf")
-        db.session.rollback()
-        db.engine.dispose()
-    return results
-
-
-def chart_miss_vs_matplotlib(session: Session, url: str, lecturer_id: int) -> tuple[float, float]:
-    """(ms for a cache-missing progress chart request, ms for bare matplotlib drawing the same
-    figure): the miss is the first request after the chart cache folder is emptied (median of 5;
-    it includes the HTTP round trip, the data's queries and the cache write); the reference draws
-    the very figure the page serves (same points, bands, marks and labels, read once here) with
-    matplotlib's Figure API alone, in this process (median of 5)."""
-    cache = ROOT / "instance" / "chart-cache"  # the app's default chart cache folder
-    misses = []
-    for _ in range(5):
-        shutil.rmtree(cache, ignore_errors=True)
-        started = time.perf_counter()
-        session.http.get(f"{session.base}/reviews/lecturers/{lecturer_id}/progress.svg").raise_for_status()
-        misses.append(time.perf_counter() - started)
-    os.environ.update(_env(url))
-    from app import create_app
-    from core import charts
-    from core.extensions import db
-    from core.models import utcnow
-    from lecturers.models import Lecturer
-    from reviews import progress_charts
-    from reviews.progress import ProgressFilters, lecturer_progress
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _sa_url(url)})
-    with app.test_request_context():
-        lecturer = db.session.get(Lecturer, lecturer_id)
-        chart = progress_charts.progress_chart(lecturer_progress(lecturer, ProgressFilters(), today=utcnow().date()),
-                                               lecturer.full_name)
-        db.engine.dispose()
-    bare = []
-    for _ in range(5):
-        started = time.perf_counter()
-        charts.render(charts.progress_figure(chart), "svg")
-        bare.append(time.perf_counter() - started)
-    return sorted(misses)[2] * 1000, sorted(bare)[2] * 1000
 
 
 def run_target(target: Target) -> None:
@@ -409,54 +254,6 @@ def page_row(name: str, rate: float, p99: float, bad: int, status: int, base: tu
             f"≥{share}× rps" + (f", ≤{P99_LIMIT:g}× p99" if checks_p99 else ""), "PASS" if ok else "FAIL" + failure)
 
 
-TRANSACTION_CONTROL = re.compile(r"\s*(BEGIN|SAVEPOINT|RELEASE|COMMIT|ROLLBACK)\b", re.IGNORECASE)
-
-
-def queries_per_page(url: str, known: dict[str, int]) -> dict[str, int]:
-    """The SQL queries each page runs (transaction control left out), counted in this process
-    with Flask's test client on ``url``: each page is opened once first, as wrk's pages are."""
-    os.environ.update(_env(url))
-    import sqlalchemy as sa
-
-    from app import create_app
-    from core.extensions import db
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _sa_url(url)})
-    clients = {None: app.test_client(), "api": app.test_client()}
-    for who, username in (("director", DIRECTOR), ("overseer", OVERSEER)):
-        client = clients[who] = app.test_client()
-        client.post("/login", data={"username": username, "password": PASSWORD,
-                                    "csrf_token": _csrf(client.get("/login").text) or ""})
-    token = clients["api"].post("/api/v1/tokens", json={"username": DIRECTOR, "password": PASSWORD}).get_json()
-    headers = {"Authorization": f"Bearer {token['token']}"}
-    statements: list[str] = []
-
-    def record(_connection, _cursor, statement, *_rest) -> None:
-        statements.append(statement)
-
-    with app.app_context():  # only to find the engine: each request must have its own context (and g)
-        engine = db.engine
-    counts = {}
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        for name, path, who, how in bench_pages(known):
-            client = clients[who]
-            for _ in range(2):  # the second time is counted
-                if how.get("method") == "POST":
-                    form = sheet_form(client.get(path).text)
-                    statements.clear()
-                    status = client.post(path, data=form).status_code
-                else:
-                    statements.clear()
-                    status = client.get(path, headers=headers if who == "api" else None).status_code
-            if status >= 400 or (status != 200 and how.get("method") != "POST"):
-                raise RuntimeError(f"{name}: {status} in process")
-            counts[name] = sum(1 for statement in statements if not TRANSACTION_CONTROL.match(statement))
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
-        engine.dispose()
-    return counts
-
-
 def query_rows(full: dict[str, int], small: dict[str, int]) -> list[tuple]:
     """Two rows: the most queries a page runs (≤ 10), and whether any page's count changes
     between the full data set and 1/100 of it."""
@@ -467,16 +264,6 @@ def query_rows(full: dict[str, int], small: dict[str, int]) -> list[tuple]:
              "PASS" if not over else "FAIL (" + "; ".join(over) + ")"),
             ("SQL queries per page, full vs 1/100", "same" if not growing else "; ".join(growing), "", "", "",
              "equal", "PASS" if not growing else "FAIL")]
-
-
-def known_unit(url: str) -> int:
-    import sqlalchemy as sa
-    engine = sa.create_engine(_sa_url(url))
-    with engine.connect() as connection:
-        unit = connection.scalar(sa.text("SELECT g.unit_id FROM role_grant g JOIN \"user\" u ON u.id = g.user_id "
-                                         "WHERE u.username = :name"), {"name": DIRECTOR})
-    engine.dispose()
-    return unit
 
 
 def print_table(target: Target) -> None:
