@@ -52,7 +52,7 @@ def last_place(unit_id: int) -> str:
 
 def _with_item_details(query):
     return query.options(joinedload(ActionItem.owner), joinedload(ActionItem.meeting),
-                         selectinload(ActionItem.closure).joinedload(ActionClosure.closed_by))
+                         joinedload(ActionItem.closure).joinedload(ActionClosure.closed_by))
 
 
 def carried_action_items(meeting: Meeting) -> list[ActionItem]:
@@ -107,22 +107,25 @@ class LecturerMeetings:
 
 
 def lecturer_meetings(lecturer: Lecturer, *, today: date, months: int = 12) -> LecturerMeetings:
+    # Joined, not select-in: a meeting has few amendments and an update few topics, and the page
+    # then runs the same queries whether or not there are any.
     attendance_query = (sa.select(Attendance).join(Attendance.meeting)
                         .where(Attendance.lecturer_id == lecturer.id)
-                        .options(joinedload(Attendance.meeting).selectinload(Meeting.amendments))
+                        .options(joinedload(Attendance.meeting).joinedload(Meeting.amendments))
                         .order_by(Meeting.month.desc()).limit(months))
-    attendances = [(row, *_attendance_in_effect(row)) for row in db.session.scalars(attendance_query)]
+    attendances = [(row, *_attendance_in_effect(row)) for row in db.session.scalars(attendance_query).unique()]
     topics = sa.select(lecturer_topic.c.topic_id).where(lecturer_topic.c.lecturer_id == lecturer.id)
     update_query = (sa.select(ContentUpdate).join(ContentUpdate.meeting)
                     .where(Meeting.unit_id == lecturer.unit_id, Meeting.state == MinutesState.APPROVED,
                            ContentUpdate.topics.any(Topic.id.in_(topics)))
-                    .options(selectinload(ContentUpdate.topics),
-                             joinedload(ContentUpdate.meeting).selectinload(Meeting.amendments))
+                    .options(joinedload(ContentUpdate.topics),
+                             joinedload(ContentUpdate.meeting).joinedload(Meeting.amendments))
                     .order_by(Meeting.month.desc(), ContentUpdate.id.desc()).limit(30))
     item_query = _with_item_details(sa.select(ActionItem).where(ActionItem.owner_id == lecturer.id,
                                                                 ~ActionItem.closure.has())
                                     .order_by(ActionItem.due_on, ActionItem.id))
-    return LecturerMeetings(today=today, attendances=attendances, updates=list(db.session.scalars(update_query)),
+    updates = list(db.session.scalars(update_query).unique())
+    return LecturerMeetings(today=today, attendances=attendances, updates=updates,
                             open_items=list(db.session.scalars(item_query)))
 
 

@@ -82,3 +82,24 @@ def test_queries_per_page_are_few_and_do_not_grow_with_the_data(app, client, cou
     over = {page: (counts[1], PAGE_CEILINGS[page]) for page, counts in report.items()
             if counts[1] > PAGE_CEILINGS[page]}
     assert not over, f"pages over their ceiling (queries, ceiling): {over}"
+
+
+def test_the_lecturer_page_runs_as_many_queries_on_the_demo_data(app, client, count_queries):
+    """The demo's lecturers have what synthetic ones lack (amended minutes, content updates for
+    their topics, closed action items): the page runs no more queries for them."""
+    from demo.loader import DEMO_PASSWORD, load_demo
+
+    load_demo(now=NOW)
+    db.session.commit()
+    director = db.session.scalar(sa.select(User).where(User.username == "director"))
+    unit_id = director.grants[0].unit_id
+    lecturers = list(db.session.scalars(sa.select(Lecturer.id).where(Lecturer.unit_id == unit_id)))
+    client.post("/login", data={"username": "director", "password": DEMO_PASSWORD})
+    counts = {}
+    for lecturer in lecturers:
+        with count_queries() as counter:
+            assert client.get(f"/lecturers/{lecturer}").status_code == 200
+        counts[lecturer] = counter.n
+
+    assert len(lecturers) > 10
+    assert max(counts.values()) <= PAGE_CEILINGS["lecturer page"], counts
