@@ -1,4 +1,5 @@
-"""Locale selection, translated enum labels and the date/number filters used by templates."""
+"""Locale selection, translated enum labels, the templates' gettext and the date/number
+filters used by templates."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -76,6 +77,7 @@ def _datetime(value: datetime | None) -> str:
     pattern = DATE_PATTERNS.get(str(get_locale()), DATE_PATTERNS["vi"]) + " HH:mm"
     return format_datetime(value, pattern)
 
+
 # Per-locale tables below are keyed by (language, territory): each request parses its own Locale
 # object, and comparing two of them costs more than the lookup saves.
 _SEPARATORS: dict[tuple[str, str | None], dict[int, str]] = {}
@@ -142,8 +144,9 @@ def lazy_gettext(message: str, **variables) -> LazyString:
 
 def _template_callables(find: Callable[[], NullTranslations]) -> dict:
     """Templates' ``_``, ``gettext``, ``ngettext``, ``pgettext`` and ``npgettext`` on the catalogue
-    ``find`` gives. They behave as Jinja's "newstyle" gettext, which Flask-Babel installs: the
-    text is marked safe on pages and ``%``-formatted with the keyword arguments."""
+    ``find`` gives. They behave as Jinja's "newstyle" gettext, which Flask-Babel installs (the
+    text ``%``-formatted with the keyword arguments, which are escaped on pages), except that
+    the message itself is escaped too rather than trusted as markup: the catalogues hold none."""
 
     def finish(eval_ctx, text: str, variables: dict) -> str:
         if eval_ctx.autoescape:
