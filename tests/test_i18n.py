@@ -75,3 +75,16 @@ def test_translations_keep_the_placeholders_and_add_no_bare_percent(lang):
                 wrong.append(ids[0])
 
     assert wrong == []
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_catalogue_messages_hold_no_markup(lang):
+    """Templates escape a translated message as plain text (core.i18n): markup in one would show."""
+    marked = []
+    for message in _catalog(lang):
+        if not message.id:
+            continue  # the header
+        texts = [*(message.id if isinstance(message.id, tuple) else (message.id,)),
+                 *(message.string if isinstance(message.string, tuple) else (message.string,))]
+        marked += [text for text in texts if text and ("<" in text or "&" in text)]
+    assert marked == []
