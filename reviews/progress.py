@@ -87,6 +87,11 @@ class ProgressFilters:
         month = today.year * 12 + today.month - 1 - self.months
         return date(month // 12, month % 12 + 1, 1)
 
+    def window(self, today: date) -> list:
+        """SQL conditions: an observation dated within the period (none for everything)."""
+        since = self.since(today)
+        return [Observation.date >= since] if since else []
+
 
 # --- plain series -----------------------------------------------------------------------------
 
@@ -203,8 +208,7 @@ def lecturer_progress(lecturer: Lecturer, filters: ProgressFilters, *, today: da
     """Everything the progress chart, its table and its CSV show, in a fixed number of queries.
     ``by_domain=False`` is what the chart image needs: each result's date, kind and percent,
     read in SQL, without the percents by rubric domain (nor topics, nor domain titles)."""
-    since = filters.since(today)
-    window = [Observation.date >= since] if since else []
+    window = filters.window(today)
     conditions = [Observation.lecturer_id == lecturer.id, Observation.kind.in_(filters.kinds), *window]
     rows, domains = _rows_by_domain(conditions) if by_domain else (_rows(conditions), [])
     results = finalized_results(Observation.unit_id == lecturer.unit_id, Observation.kind.in_(filters.kinds),
@@ -213,7 +217,7 @@ def lecturer_progress(lecturer: Lecturer, filters: ProgressFilters, *, today: da
                                      .where(results.c.percent.is_not(None)))
     return ProgressData(rows=rows, domains=domains,
                         unit_quarters=quarter_stats([(day, float(value)) for day, value in unit_values]),
-                        contests=contest_marks(lecturer.id, since))
+                        contests=contest_marks(lecturer.id, filters.since(today)))
 
 
 def chart_stamp(lecturer: Lecturer, filters: ProgressFilters, *, today: date) -> tuple:
@@ -222,12 +226,11 @@ def chart_stamp(lecturer: Lecturer, filters: ProgressFilters, *, today: date) ->
     have, with the latest of each. The database refuses to change or delete a finalised
     observation and amendments are append-only, so these figures change whenever the chart's
     results do: a cached chart is found by them without loading a single result."""
-    since = filters.since(today)
-    window = [Observation.date >= since] if since else []
     query = (sa.select(sa.func.count(sa.distinct(Observation.id)), sa.func.max(Observation.finalized_at),
                        sa.func.count(Amendment.id), sa.func.max(Amendment.id))
              .select_from(Observation).outerjoin(Amendment, Amendment.observation_id == Observation.id)
-             .where(Observation.state == ObservationState.FINALIZED, Observation.kind.in_(filters.kinds), *window,
+             .where(Observation.state == ObservationState.FINALIZED, Observation.kind.in_(filters.kinds),
+                    *filters.window(today),
                     sa.or_(Observation.lecturer_id == lecturer.id, Observation.unit_id == lecturer.unit_id)))
     return tuple(db.session.execute(query).one())
 

@@ -19,9 +19,14 @@ from reviews.progress import ProgressData, ProgressFilters, chart_stamp, contest
 from reviews.views import bp
 
 
-def _progress(lecturer_id: int) -> tuple[Lecturer, ProgressData]:
+def _visible_lecturer(lecturer_id: int) -> Lecturer:
     lecturer = db.get_or_404(Lecturer, lecturer_id)
     require_visible(can_view_lecturer(current_user, lecturer))
+    return lecturer
+
+
+def _progress(lecturer_id: int) -> tuple[Lecturer, ProgressData]:
+    lecturer = _visible_lecturer(lecturer_id)
     return lecturer, lecturer_progress(lecturer, ProgressFilters.from_args(request.args), today=utcnow().date())
 
 
@@ -40,8 +45,7 @@ def _image(kind: str, fmt: str, data: object, draw) -> Response:
 @bp.get("/reviews/lecturers/<int:lecturer_id>/progress.svg", defaults={"fmt": "svg"})
 @authenticated
 def progress_chart(lecturer_id: int, fmt: str):
-    lecturer = db.get_or_404(Lecturer, lecturer_id)
-    require_visible(can_view_lecturer(current_user, lecturer))
+    lecturer = _visible_lecturer(lecturer_id)
     filters, today = ProgressFilters.from_args(request.args), utcnow().date()
     since = filters.since(today)
     # Keyed by what it is drawn from (see chart_stamp): a cached chart reads no result.
