@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from accounts.models import Unit, User
 from core.extensions import db
 from core.vietnamese import fold
 from lecturers.enums import ClassStatus, PlanState, WorkloadRole
-from lecturers.models import Lecturer, LessonPlan, LessonPlanVersion, Programme, TeachingSession, Topic, TrainingClass
+from lecturers.models import (Lecturer, LessonPlan, LessonPlanVersion, Programme, TeachingSession, Topic, TrainingClass,
+                              lecturer_topic)
 
 
 def lecturer_query(unit_id: int, *, search: str = "", kind: str | None = None, include_inactive: bool = False):
@@ -71,10 +72,13 @@ def lecturer_profile(lecturer_id: int, year: int) -> tuple[Lecturer, int] | None
     hours = (sa.select(sa.func.coalesce(sa.func.sum(TeachingSession.periods), 0)).join(TrainingClass)
              .where(TeachingSession.lecturer_id == Lecturer.id, *_taught_in(Lecturer.unit_id, year))
              .scalar_subquery())
-    # Topics in a second query: joined, SQLite reads the whole lecturer-topic table for one lecturer.
+    # Topics joined in a flat chain: joinedload (and a join on the relationship) nest the link
+    # table's join, and SQLite then reads the whole link table for one lecturer.
     query = (sa.select(Lecturer, hours).where(Lecturer.id == lecturer_id)
-             .options(joinedload(Lecturer.unit), selectinload(Lecturer.topics)))
-    row = db.session.execute(query).one_or_none()
+             .outerjoin(lecturer_topic, lecturer_topic.c.lecturer_id == Lecturer.id)
+             .outerjoin(Topic, Topic.id == lecturer_topic.c.topic_id)
+             .options(joinedload(Lecturer.unit), contains_eager(Lecturer.topics)).order_by(Topic.code))
+    row = db.session.execute(query).unique().first()
     return (row[0], int(row[1])) if row else None
 
 

@@ -6,7 +6,7 @@ effect, for grouped aggregates elsewhere (dashboards)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.extensions import db
-from lecturers.models import Lecturer
+from core.memo import DerivedCache
+from lecturers.models import Lecturer, Topic
 from reviews.enums import ObservationKind, ObservationState
 from reviews.models import Amendment, Observation
 from reviews.rubrics import Criterion, RubricDomain, RubricVersion
@@ -203,11 +204,24 @@ def _domain_percents(observation: Observation) -> dict[str, Decimal]:
     return {code: (got * 100 / most).quantize(Decimal("0.01")) for code, (got, most) in totals.items() if most}
 
 
+# Progress data by what it is read from (chart_stamp among it); contest marks are read each time.
+_PROGRESS = DerivedCache[ProgressData](size=256)
+
+
 def lecturer_progress(lecturer: Lecturer, filters: ProgressFilters, *, today: date,
                       by_domain: bool = True) -> ProgressData:
-    """Everything the progress chart, its table and its CSV show, in a fixed number of queries.
-    ``by_domain=False`` is what the chart image needs: each result's date, kind and percent,
-    read in SQL, without the percents by rubric domain (nor topics, nor domain titles)."""
+    """Everything the progress chart, its table and its CSV show. The results are read (in a
+    fixed number of queries) only when :func:`chart_stamp` says they changed since this worker
+    last read them; otherwise it is one query, plus the contest marks. ``by_domain=False`` is
+    what the chart image needs: each result's date, kind and percent, read in SQL, without the
+    percents by rubric domain (nor topics, nor domain titles)."""
+    since = filters.since(today)
+    key = (lecturer.id, lecturer.unit_id, filters, since, by_domain, chart_stamp(lecturer, filters, today=today))
+    data = _PROGRESS.get_or_compute(key, lambda: _read_progress(lecturer, filters, today, by_domain))
+    return replace(data, contests=contest_marks(lecturer.id, since))
+
+
+def _read_progress(lecturer: Lecturer, filters: ProgressFilters, today: date, by_domain: bool) -> ProgressData:
     window = filters.window(today)
     conditions = [Observation.lecturer_id == lecturer.id, Observation.kind.in_(filters.kinds), *window]
     rows, domains = _rows_by_domain(conditions) if by_domain else (_rows(conditions), [])
@@ -216,19 +230,20 @@ def lecturer_progress(lecturer: Lecturer, filters: ProgressFilters, *, today: da
     unit_values = db.session.execute(sa.select(results.c.date, results.c.percent)
                                      .where(results.c.percent.is_not(None)))
     return ProgressData(rows=rows, domains=domains,
-                        unit_quarters=quarter_stats([(day, float(value)) for day, value in unit_values]),
-                        contests=contest_marks(lecturer.id, filters.since(today)))
+                        unit_quarters=quarter_stats([(day, float(value)) for day, value in unit_values]))
 
 
 def chart_stamp(lecturer: Lecturer, filters: ProgressFilters, *, today: date) -> tuple:
-    """What the progress chart reads, told without reading it: how many finalised observations
-    it draws from (the lecturer's, and their unit's for the band) and how many amendments they
-    have, with the latest of each. The database refuses to change or delete a finalised
-    observation and amendments are append-only, so these figures change whenever the chart's
-    results do: a cached chart is found by them without loading a single result."""
+    """What the progress chart and table read, told without reading it: how many finalised
+    observations they draw from (the lecturer's, and their unit's for the band) and how many
+    amendments those have, with the latest of each, and when a topic they name last changed.
+    The database refuses to change or delete a finalised observation and amendments are
+    append-only, so these figures change whenever the results do: cached progress is found
+    by them without loading a single result."""
     query = (sa.select(sa.func.count(sa.distinct(Observation.id)), sa.func.max(Observation.finalized_at),
-                       sa.func.count(Amendment.id), sa.func.max(Amendment.id))
+                       sa.func.count(Amendment.id), sa.func.max(Amendment.id), sa.func.max(Topic.updated_at))
              .select_from(Observation).outerjoin(Amendment, Amendment.observation_id == Observation.id)
+             .outerjoin(Topic, Topic.id == Observation.topic_id)
              .where(Observation.state == ObservationState.FINALIZED, Observation.kind.in_(filters.kinds),
                     *filters.window(today),
                     sa.or_(Observation.lecturer_id == lecturer.id, Observation.unit_id == lecturer.unit_id)))
@@ -278,4 +293,6 @@ def _rows_by_domain(conditions: list) -> tuple[list[ProgressRow], list[tuple[str
             titles[criterion.domain.code] = (criterion.domain_position, criterion.domain)  # the newest wording
         rows.append(ProgressRow(observation.date, observation.kind, summary["percent"], summary["rating"],
                                 observation.id, observation.topic_title, _domain_percents(observation)))
-    return rows, [(code, domain) for code, (_position, domain) in sorted(titles.items(), key=lambda i: (i[1][0], i[0]))]
+    # Detached copies of the titles: the data outlives this request's session (see lecturer_progress).
+    return rows, [(code, RubricDomain(code=code, title=domain.title, title_en=domain.title_en))
+                  for code, (_position, domain) in sorted(titles.items(), key=lambda i: (i[1][0], i[0]))]

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
 
 from app import create_app
+from core import memo
 from core.extensions import db
 from tests import factories
 
@@ -87,6 +88,7 @@ def app(_app, tmp_path):
     _app.config["CHART_CACHE_FOLDER"] = str(tmp_path / "chart-cache")
     _app.config["EXPORT_FOLDER"] = str(tmp_path / "exports")
     _app.config["EXPORT_IN_BACKGROUND"] = False
+    memo.clear_all()  # ids and stamps repeat from test to test: each database is rolled back
     with _app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()

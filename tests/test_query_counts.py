@@ -1,6 +1,8 @@
 """SQL statements per page (issue 9): each bench page runs a fixed number of queries, the same
 whatever the size of the data (a synthetic unit of one year against one of three years with
-more lecturers), and no more than its ceiling below."""
+more lecturers), and no more than its ceiling below. A page is counted the second time it is
+opened, as the bench counts it and as wrk loads it; the first time may also read what a cache
+of derived data did not hold yet (``FIRST_VIEW_EXTRA``)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -21,7 +23,7 @@ NOW = datetime(2026, 11, 23, 3, 0)
 PAGE_CEILINGS = {
     "login": 0,
     "lecturer list": 3,
-    "lecturer page": 13,
+    "lecturer page": 10,
     "observation detail": 9,
     "scoresheet save": 9,
     "unit dashboard": 7,
@@ -30,6 +32,8 @@ PAGE_CEILINGS = {
     "contest ranking": 8,
     "API progress": 3,
 }
+# The lecturer page's progress results, read when their stamp changed (reviews.progress).
+FIRST_VIEW_EXTRA = {"lecturer page": 3}
 
 
 def _counts(app, client, count_queries, size: SynthSize) -> dict[str, int]:
@@ -48,10 +52,14 @@ def _counts(app, client, count_queries, size: SynthSize) -> dict[str, int]:
     counts = {}
 
     def measure(name, call):
-        with count_queries() as counter:
-            response = call()
-        assert response.status_code < 400, (name, response.status_code)
+        first = None
+        for _time in range(1 if name == "scoresheet save" else 2):
+            with count_queries() as counter:
+                response = call()
+            assert response.status_code < 400, (name, response.status_code)
+            first = counter.n if first is None else first
         counts[name] = counter.n
+        assert first <= counter.n + FIRST_VIEW_EXTRA.get(name, 0), (name, first, counter.n)
 
     measure("login", lambda: client.get("/login"))
     client.post("/login", data={"username": director, "password": SYNTH_PASSWORD})
@@ -96,10 +104,13 @@ def test_the_lecturer_page_runs_as_many_queries_on_the_demo_data(app, client, co
     lecturers = list(db.session.scalars(sa.select(Lecturer.id).where(Lecturer.unit_id == unit_id)))
     client.post("/login", data={"username": "director", "password": DEMO_PASSWORD})
     counts = {}
+    first_counts = {}
     for lecturer in lecturers:
-        with count_queries() as counter:
-            assert client.get(f"/lecturers/{lecturer}").status_code == 200
-        counts[lecturer] = counter.n
+        for seen in (first_counts, counts):
+            with count_queries() as counter:
+                assert client.get(f"/lecturers/{lecturer}").status_code == 200
+            seen[lecturer] = counter.n
 
     assert len(lecturers) > 10
     assert max(counts.values()) <= PAGE_CEILINGS["lecturer page"], counts
+    assert max(first_counts.values()) <= PAGE_CEILINGS["lecturer page"] + FIRST_VIEW_EXTRA["lecturer page"], first_counts

@@ -245,3 +245,26 @@ def test_domains_are_matched_by_code_across_rubric_versions(world):
     assert dict(data.domains)[second.code].title == "Nội dung bài giảng (mới)"  # the newest wording
     assert [sorted(row.domains) for row in data.rows] == [sorted(codes), sorted(codes)]
     assert [row.domains[second.code] for row in data.rows] == [Decimal("57.14"), Decimal("100.00")]  # 4 of 7, all 7
+
+
+def test_progress_is_read_again_only_when_what_it_shows_changed(world, count_queries):
+    """The lecturer page's progress (reviews.progress.lecturer_progress) is kept by its stamp: read
+    again, it runs the stamp alone (the contest marks are read once per request); a new result,
+    an amendment or a renamed topic each give the new figures."""
+    from core.extensions import db
+
+    first = finalized(world, on=date(2026, 2, 2), value="1")
+    before = lecturer_progress(world.lecturer, ProgressFilters(), today=TODAY)
+    with count_queries() as again:
+        assert lecturer_progress(world.lecturer, ProgressFilters(), today=TODAY) == before
+    assert again.n == 1
+
+    finalized(world, on=date(2026, 3, 3), value="2")
+    assert len(lecturer_progress(world.lecturer, ProgressFilters(), today=TODAY).rows) == 2
+    services.amend_observation(first, reason="Cộng sai điểm", scores=factories.full_scores(
+        first.rubric_version), action_points="", actor=world.director, now=utcnow())
+    assert lecturer_progress(world.lecturer, ProgressFilters(), today=TODAY).rows[0].percent == Decimal("100.00")
+    world.topic.title = "Chuyên đề đã đổi tên"
+    db.session.flush()
+    assert {row.topic for row in lecturer_progress(world.lecturer, ProgressFilters(), today=TODAY).rows} == \
+        {"Chuyên đề đã đổi tên"}
