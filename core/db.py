@@ -4,20 +4,32 @@ SQLite gets WAL, a busy timeout (``BUSY_TIMEOUT_MS``), foreign keys and ``synchr
 Write transactions begin ``IMMEDIATE`` so a transaction that read first cannot fail with
 ``SQLITE_BUSY_SNAPSHOT`` when it later writes; GET and HEAD requests begin deferred so readers
 run in parallel with a writer.
+
+Writers to a SQLite file first take a lock on a file beside it (``<database>-writer.lock``) and
+hold it until their transaction ends. SQLite's own busy handler sleeps ever longer (up to 100 ms
+at a time) while the database is locked, so under steady writes a waiting writer kept losing to
+the one that just finished and waited up to a second; the lock file is polled every
+``WRITER_POLL_S`` instead, so writers take turns.
 """
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
+import time
 
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # A write waits this long for the SQLite write lock before the request answers 503 (core.errors).
 # Each write request holds the lock for its whole length (~0.15 s), so 5 s let a burst of about
 # twenty simultaneous submissions fail; 15 s stays well inside gunicorn's 30 s worker timeout.
 BUSY_TIMEOUT_MS = 15_000
+WRITER_POLL_S = 0.0005
+_WRITER_LOCK = "writer_lock"  # the key of the lock file's descriptor in a pooled connection's info
 _configured = False
 
 
@@ -27,6 +39,10 @@ def configure_engine_events() -> None:
         return
     event.listen(Engine, "connect", _sqlite_on_connect)
     event.listen(Engine, "begin", _sqlite_begin)
+    event.listen(Engine, "commit", _release_writer_lock)
+    event.listen(Engine, "rollback", _release_writer_lock)
+    event.listen(Pool, "checkin", _release_pooled_writer_lock)  # back in the pool: no transaction is open
+    event.listen(Pool, "close", _close_writer_lock)  # closed or invalidated: the lock goes with its file
     _configured = True
 
 
@@ -44,4 +60,46 @@ def _sqlite_begin(connection) -> None:
     if has_request_context() and request.method in _READ_ONLY_METHODS:
         connection.exec_driver_sql("BEGIN")
     else:
+        _take_writer_lock(connection)
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _take_writer_lock(connection) -> None:
+    """Wait (up to ``BUSY_TIMEOUT_MS``) for the writer lock of the connection's SQLite file; after
+    that, SQLite's own busy timeout still applies, and then the request answers 503."""
+    path = connection.engine.url.database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    handle = connection.info.get(_WRITER_LOCK)
+    if handle is None:
+        try:
+            handle = connection.info[_WRITER_LOCK] = os.open(f"{path}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:  # a folder we may not write to: SQLite's busy timeout alone, as without the lock
+            return
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return
+            time.sleep(WRITER_POLL_S)
+
+
+def _release_writer_lock(connection) -> None:
+    handle = connection.info.get(_WRITER_LOCK) if connection.dialect.name == "sqlite" else None
+    if handle is not None:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _release_pooled_writer_lock(_dbapi_connection, record) -> None:
+    handle = record.info.get(_WRITER_LOCK) if record is not None else None
+    if handle is not None:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _close_writer_lock(_dbapi_connection, record) -> None:
+    handle = record.info.pop(_WRITER_LOCK, None)
+    if handle is not None:
+        os.close(handle)

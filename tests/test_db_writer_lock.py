@@ -1,0 +1,89 @@
+"""core.db: writers to a SQLite file take turns through a lock file beside it, held from the
+start of their transaction to its end, however it ends."""
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from core import db as core_db
+
+
+@pytest.fixture
+def engine(tmp_path):
+    core_db.configure_engine_events()
+    engine = sa.create_engine(f"sqlite:///{tmp_path}/lectern.db")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE note (text TEXT)")
+    yield engine
+    engine.dispose()
+
+
+def _lock_is_free(tmp_path) -> bool:
+    handle = os.open(tmp_path / "lectern.db-writer.lock", os.O_RDWR)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(handle)  # and the lock with it
+
+
+def test_a_writer_holds_the_lock_for_its_transaction_and_lets_it_go_however_it_ends(engine, tmp_path):
+    with engine.connect() as connection:
+        connection.begin()  # outside a request: a write transaction
+        held = not _lock_is_free(tmp_path)
+        connection.commit()
+        after_commit = _lock_is_free(tmp_path)
+        connection.begin()
+        connection.rollback()
+        after_rollback = _lock_is_free(tmp_path)
+    abandoned = engine.connect()
+    abandoned.begin()
+    abandoned.close()  # back to the pool with its transaction open
+
+    assert held and after_commit and after_rollback
+    assert _lock_is_free(tmp_path)
+
+
+def test_a_writer_waits_while_another_holds_the_lock_and_then_writes(engine, tmp_path):
+    with engine.begin():
+        pass  # creates the lock file
+    holder = os.open(tmp_path / "lectern.db-writer.lock", os.O_RDWR)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # another process's writer, as far as the engine can tell
+    done = threading.Event()
+
+    def write():
+        with engine.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO note VALUES ('written')")
+        done.set()
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    time.sleep(0.3)
+    waited = not done.is_set()
+    os.close(holder)
+    writer.join(5)
+
+    assert waited and done.is_set()
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT text FROM note").scalars().all() == ["written"]
+
+
+def test_readers_in_a_request_take_no_lock(engine, tmp_path):
+    from flask import Flask
+
+    with engine.begin():
+        pass
+    holder = os.open(tmp_path / "lectern.db-writer.lock", os.O_RDWR)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        with Flask(__name__).test_request_context(method="GET"), engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT count(*) FROM note").scalar() == 0
+    finally:
+        os.close(holder)
