@@ -138,20 +138,27 @@ def past_results(lecturer_ids: Iterable[int]) -> dict[int, list[PastResult]]:
     results: dict[int, list[PastResult]] = {lecturer_id: [] for lecturer_id in ids}
     if not ids:
         return results
-    published = (sa.select(ContestResult.lecturer_id, Contest.year, Contest.level, Contest.name, ContestResult.prize,
-                           ContestResult.rank, ContestResult.total, Contest.id, ContestResult.published_at)
-                 .join(Contest, Contest.id == ContestResult.contest_id).where(ContestResult.lecturer_id.in_(ids)))
-    outside = sa.select(OutsideResult.lecturer_id, OutsideResult.year, OutsideResult.level, OutsideResult.contest_name,
-                        OutsideResult.prize, sa.null(), sa.null(), sa.null(), OutsideResult.created_at
-                        ).where(OutsideResult.lecturer_id.in_(ids))
     for lecturer_id, year, level, name, prize, rank, total, contest_id, recorded in db.session.execute(
-            sa.union_all(published, outside)):  # one query for both kinds
+            _past_results_query(), {"ids": ids}):
         # An outside result counts on the chart at the end of its year, or when recorded if sooner.
         on = recorded.date() if contest_id is not None else min(date(year, 12, 31), recorded.date())
         results[lecturer_id].append(PastResult(lecturer_id, year, level, name, prize, rank, total, contest_id, on=on))
     for items in results.values():
         items.sort(key=lambda item: (-item.year, item.contest_name))
     return results
+
+
+@cache
+def _past_results_query() -> sa.CompoundSelect:
+    """Both kinds of result in one query, built once (the lecturer page and its chart ask for it)."""
+    ids = sa.bindparam("ids", expanding=True)
+    published = (sa.select(ContestResult.lecturer_id, Contest.year, Contest.level, Contest.name, ContestResult.prize,
+                           ContestResult.rank, ContestResult.total, Contest.id, ContestResult.published_at)
+                 .join(Contest, Contest.id == ContestResult.contest_id).where(ContestResult.lecturer_id.in_(ids)))
+    outside = sa.select(OutsideResult.lecturer_id, OutsideResult.year, OutsideResult.level, OutsideResult.contest_name,
+                        OutsideResult.prize, sa.null(), sa.null(), sa.null(), OutsideResult.created_at
+                        ).where(OutsideResult.lecturer_id.in_(ids))
+    return sa.union_all(published, outside)
 
 
 def lecturer_past_results(lecturer_id: int) -> list[PastResult]:

@@ -240,14 +240,23 @@ def chart_stamp(lecturer: Lecturer, filters: ProgressFilters, *, today: date) ->
     The database refuses to change or delete a finalised observation and amendments are
     append-only, so these figures change whenever the results do: cached progress is found
     by them without loading a single result."""
-    query = (sa.select(sa.func.count(sa.distinct(Observation.id)), sa.func.max(Observation.finalized_at),
-                       sa.func.count(Amendment.id), sa.func.max(Amendment.id), sa.func.max(Topic.updated_at))
-             .select_from(Observation).outerjoin(Amendment, Amendment.observation_id == Observation.id)
-             .outerjoin(Topic, Topic.id == Observation.topic_id)
-             .where(Observation.state == ObservationState.FINALIZED, Observation.kind.in_(filters.kinds),
-                    *filters.window(today),
-                    sa.or_(Observation.lecturer_id == lecturer.id, Observation.unit_id == lecturer.unit_id)))
-    return tuple(db.session.execute(query).one())
+    since = filters.since(today)
+    parameters = {"lecturer_id": lecturer.id, "unit_id": lecturer.unit_id, "kinds": list(filters.kinds), "since": since}
+    return tuple(db.session.execute(_stamp_query(since is not None), parameters).one())
+
+
+@cache
+def _stamp_query(windowed: bool) -> sa.Select:
+    """chart_stamp's statement, built once (every lecturer page and chart asks for it)."""
+    window = [Observation.date >= sa.bindparam("since")] if windowed else []
+    return (sa.select(sa.func.count(sa.distinct(Observation.id)), sa.func.max(Observation.finalized_at),
+                      sa.func.count(Amendment.id), sa.func.max(Amendment.id), sa.func.max(Topic.updated_at))
+            .select_from(Observation).outerjoin(Amendment, Amendment.observation_id == Observation.id)
+            .outerjoin(Topic, Topic.id == Observation.topic_id)
+            .where(Observation.state == ObservationState.FINALIZED,
+                   Observation.kind.in_(sa.bindparam("kinds", expanding=True)), *window,
+                   sa.or_(Observation.lecturer_id == sa.bindparam("lecturer_id"),
+                          Observation.unit_id == sa.bindparam("unit_id"))))
 
 
 def lecturer_points(lecturer_id: int) -> list[ProgressRow]:
