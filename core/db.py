@@ -10,11 +10,18 @@ hold it until their transaction ends. SQLite's own busy handler sleeps ever long
 at a time) while the database is locked, so under steady writes a waiting writer kept losing to
 the one that just finished and waited up to a second; the lock file is polled every
 ``WRITER_POLL_S`` instead, so writers take turns.
+
+On PostgreSQL, GET and HEAD requests read without a transaction (the connection in autocommit):
+at READ COMMITTED each statement reads its own snapshot inside a transaction too, so they see
+the same, and are spared the BEGIN and ROLLBACK round trips (a third of a small page's). Such a
+request's first write (or locking read) turns the transaction back on, so its writes still
+commit or roll back together.
 """
 from __future__ import annotations
 
 import fcntl
 import os
+import re
 import sqlite3
 import time
 
@@ -30,6 +37,10 @@ _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_MS = 15_000
 WRITER_POLL_S = 0.0005
 _WRITER_LOCK = "writer_lock"  # the key of the lock file's descriptor in a pooled connection's info
+_READING = "reading_without_transaction"  # a PostgreSQL connection a read-only request put in autocommit
+# What must not run outside a transaction: writes, and reads that lock rows.
+_WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|MERGE)\b|.*\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE|KEY\s+SHARE)\b",
+                     re.IGNORECASE | re.DOTALL)
 _configured = False
 
 
@@ -38,10 +49,11 @@ def configure_engine_events() -> None:
     if _configured:
         return
     event.listen(Engine, "connect", _sqlite_on_connect)
-    event.listen(Engine, "begin", _sqlite_begin)
+    event.listen(Engine, "begin", _begin)
+    event.listen(Engine, "before_cursor_execute", _transaction_for_writes)
     event.listen(Engine, "commit", _release_writer_lock)
     event.listen(Engine, "rollback", _release_writer_lock)
-    event.listen(Pool, "checkin", _release_pooled_writer_lock)  # back in the pool: no transaction is open
+    event.listen(Pool, "checkin", _back_in_pool)  # no transaction is open any more
     event.listen(Pool, "close", _close_writer_lock)  # closed or invalidated: the lock goes with its file
     _configured = True
 
@@ -54,14 +66,26 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
         dbapi_connection.execute(f"PRAGMA {pragma}")
 
 
-def _sqlite_begin(connection) -> None:
-    if connection.dialect.name != "sqlite":
-        return
-    if has_request_context() and request.method in _READ_ONLY_METHODS:
-        connection.exec_driver_sql("BEGIN")
-    else:
-        _take_writer_lock(connection)
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+def _begin(connection) -> None:
+    read_only = has_request_context() and request.method in _READ_ONLY_METHODS
+    if connection.dialect.name == "postgresql":
+        dbapi_connection = connection.connection.dbapi_connection
+        if read_only and not dbapi_connection.autocommit:
+            dbapi_connection.autocommit = True
+            connection.info[_READING] = True
+    elif connection.dialect.name == "sqlite":
+        if read_only:
+            connection.exec_driver_sql("BEGIN")
+        else:
+            _take_writer_lock(connection)
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _transaction_for_writes(connection, _cursor, statement, _parameters, _context, _executemany) -> None:
+    """A read-only request about to write on PostgreSQL: from here on, in a transaction."""
+    if connection.info.get(_READING) and _WRITES.match(statement):
+        connection.connection.dbapi_connection.autocommit = False
+        del connection.info[_READING]
 
 
 def _take_writer_lock(connection) -> None:
@@ -93,8 +117,12 @@ def _release_writer_lock(connection) -> None:
         fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _release_pooled_writer_lock(_dbapi_connection, record) -> None:
-    handle = record.info.get(_WRITER_LOCK) if record is not None else None
+def _back_in_pool(dbapi_connection, record) -> None:
+    if record is None:
+        return
+    if record.info.pop(_READING, False) and dbapi_connection is not None:
+        dbapi_connection.autocommit = False  # as the pool lent it
+    handle = record.info.get(_WRITER_LOCK)
     if handle is not None:
         fcntl.flock(handle, fcntl.LOCK_UN)
 
