@@ -34,6 +34,7 @@ LECTURERS = int(os.environ.get("BENCH_LECTURERS", "3000"))
 YEARS = int(os.environ.get("BENCH_YEARS", "10"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 SMALL_SECONDS = max(3, SECONDS // 2)
+WARM_UP_SECONDS = 1  # wrk on each page before it is measured: both workers past their first requests
 
 # page → (throughput target as a share of the baseline's, p99 target as a multiple of it)
 TARGETS = {"lecturer list": 0.8, "observation detail": 0.8, "API progress": 0.8}
@@ -208,6 +209,7 @@ def measure_scale(target: Target, scale: str, url: str, seconds: int) -> Scale:
     result = Scale(queries=queries_per_page(url, known))
     baseline = Server("bench.baseline:create_app()", url)
     try:
+        wrk(baseline.base + "/", seconds=WARM_UP_SECONDS)  # warmed up as Lectern's pages are
         base = wrk(baseline.base + "/", seconds=seconds)
     finally:
         baseline.stop()
@@ -223,8 +225,10 @@ def measure_scale(target: Target, scale: str, url: str, seconds: int) -> Scale:
             headers = {"Authorization": f"Bearer {token}"} if who == "api" else None
             status = http.get(lectern.base + path, headers=headers, allow_redirects=False).status_code  # warms caches
             body = urlencode(sheet_form(http.get(lectern.base + path).text)) if how.get("method") == "POST" else ""
-            rate, p50, p99, bad = wrk(lectern.base + path, cookie=session.cookie if session else "", body=body,
-                                      method=how.get("method", "GET"), headers=headers, seconds=seconds)
+            load = {"cookie": session.cookie if session else "", "body": body, "method": how.get("method", "GET"),
+                    "headers": headers}
+            wrk(lectern.base + path, **load, seconds=WARM_UP_SECONDS)  # each worker's first requests compile templates
+            rate, p50, p99, bad = wrk(lectern.base + path, **load, seconds=seconds)
             result.medians[name] = p50
             if scale == "full":
                 target.rows.append(page_row(name, rate, p99, bad, status, base))

@@ -170,6 +170,14 @@ def lecturer_past_results(lecturer_id: int) -> list[PastResult]:
     return read[lecturer_id]
 
 
+def contest_marks_stamp(lecturer_id) -> list[sa.ScalarSelect]:
+    """SQL for a lecturer id column: how many published and outside results the lecturer has,
+    and the latest of each. Published results are append-only and outside results are only
+    ever added, so these change whenever ``contest_marks`` does."""
+    return [sa.select(figure(table.id)).where(table.lecturer_id == lecturer_id).scalar_subquery()
+            for table in (ContestResult, OutsideResult) for figure in (sa.func.count, sa.func.max)]
+
+
 def contest_marks(lecturer_id: int, since: date | None):
     """The lecturer's contest results from ``since`` on, as annotations of the progress chart
     (registered with ``reviews.progress`` when the contests blueprint is)."""

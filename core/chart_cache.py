@@ -1,6 +1,7 @@
 """Rendered charts, cached by a key derived from their data, shared by every gunicorn worker:
 files under ``instance/chart-cache`` written atomically (temporary file, then ``os.replace``),
 or Redis when ``REDIS_URL`` (``LECTERN_REDIS_URL``) is configured and the client is installed.
+Each worker also keeps the charts it served last in memory (``RECENT``).
 
 A chart whose data changed gets a new key, so nothing is ever invalidated by hand; old files
 are simply no longer read (``prune`` removes the oldest beyond a bound)."""
@@ -12,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flask import current_app
+
+from core.memo import DerivedCache
 
 MAX_FILES = 5000
 PRUNE_EVERY = 500  # a worker prunes the folder once per this many charts it writes
@@ -58,10 +61,14 @@ class FileCache:
 
 
 class RedisCache:
+    clients: dict[str, object] = {}  # one client (and its connection pool) per URL, not one per request
+
     def __init__(self, url: str) -> None:
         import redis  # optional dependency
 
-        self.client = redis.Redis.from_url(url)
+        if url not in RedisCache.clients:
+            RedisCache.clients[url] = redis.Redis.from_url(url)
+        self.client = RedisCache.clients[url]
 
     def get(self, key: str) -> bytes | None:
         return self.client.get(f"lectern:chart:{key}")
@@ -80,13 +87,21 @@ def chart_cache():
     return FileCache(current_app.config["CHART_CACHE_FOLDER"])
 
 
+# A key names the chart's data, so its bytes never change: a worker may keep them (about 32 × 60 kB).
+RECENT = DerivedCache[bytes](size=32)
+
+
 def cached(key: str, render: Callable[[], bytes]) -> tuple[bytes, bool]:
     """The cached bytes for ``key``, rendering and storing them when absent; also whether they
-    came from the cache."""
+    came from a cache."""
+    value = RECENT.get(key)
+    if value is not None:
+        return value, True
     cache = chart_cache()
-    hit = cache.get(key)
-    if hit is not None:
-        return hit, True
-    value = render()
-    cache.set(key, value)
-    return value, False
+    value = cache.get(key)
+    hit = value is not None
+    if not hit:
+        value = render()
+        cache.set(key, value)
+    RECENT.put(key, value)
+    return value, hit

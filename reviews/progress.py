@@ -177,14 +177,20 @@ def quarter_stats(dated: list[tuple[date, float]]) -> list[QuarterStats]:
 # --- contest results: a hook the contests package fills -----------------------------------------
 
 ContestSource = Callable[[int, "date | None"], list[ContestMark]]
+# SQL scalar subqueries, for a lecturer id column, whose values change whenever that lecturer's marks do.
+ContestStamp = Callable[[sa.ColumnElement], list[sa.ScalarSelect]]
 _CONTEST_SOURCES: list[ContestSource] = []
+_CONTEST_STAMPS: list[ContestStamp] = []
 
 
-def register_contest_source(source: ContestSource) -> None:
+def register_contest_source(source: ContestSource, stamp: ContestStamp) -> None:
     """Contests (a package above this one) call this at start-up with a function
-    ``(lecturer_id, since) -> [ContestMark]``; until then the chart shows no contest."""
+    ``(lecturer_id, since) -> [ContestMark]`` and its ``stamp`` (see ``ContestStamp``), which
+    :func:`lecturer_with_stamp` reads; until then the chart shows no contest."""
     if source not in _CONTEST_SOURCES:
         _CONTEST_SOURCES.append(source)
+        _CONTEST_STAMPS.append(stamp)
+        _stamp_query.cache_clear()
 
 
 def contest_marks(lecturer_id: int, since: date | None) -> list[ContestMark]:
@@ -204,19 +210,20 @@ def _domain_percents(observation: Observation) -> dict[str, Decimal]:
     return {code: (got * 100 / most).quantize(Decimal("0.01")) for code, (got, most) in totals.items() if most}
 
 
-# Progress data by what it is read from (chart_stamp among it); contest marks are read each time.
+# Progress data by what it is read from (its stamp among it); contest marks are read each time.
 _PROGRESS = DerivedCache[ProgressData](size=256)
 
 
 def lecturer_progress(lecturer: Lecturer, filters: ProgressFilters, *, today: date,
                       by_domain: bool = True) -> ProgressData:
     """Everything the progress chart, its table and its CSV show. The results are read (in a
-    fixed number of queries) only when :func:`chart_stamp` says they changed since this worker
-    last read them; otherwise it is one query, plus the contest marks. ``by_domain=False`` is
-    what the chart image needs: each result's date, kind and percent, read in SQL, without the
+    fixed number of queries) only when :func:`lecturer_with_stamp` says they changed since this
+    worker last read them; otherwise it is one query, plus the contest marks. ``by_domain=False``
+    is what the chart image needs: each result's date, kind and percent, read in SQL, without the
     percents by rubric domain (nor topics, nor domain titles)."""
     since = filters.since(today)
-    key = (lecturer.id, lecturer.unit_id, filters, since, by_domain, chart_stamp(lecturer, filters, today=today))
+    _lecturer, stamp = lecturer_with_stamp(lecturer.id, filters, today=today)
+    key = (lecturer.id, lecturer.unit_id, filters, since, by_domain, stamp)
     data = _PROGRESS.get_or_compute(key, lambda: _read_progress(lecturer, filters, today, by_domain))
     return replace(data, contests=contest_marks(lecturer.id, since))
 
@@ -233,30 +240,33 @@ def _read_progress(lecturer: Lecturer, filters: ProgressFilters, today: date, by
                         unit_quarters=quarter_stats([(day, float(value)) for day, value in unit_values]))
 
 
-def chart_stamp(lecturer: Lecturer, filters: ProgressFilters, *, today: date) -> tuple:
-    """What the progress chart and table read, told without reading it: how many finalised
-    observations they draw from (the lecturer's, and their unit's for the band) and how many
-    amendments those have, with the latest of each, and when a topic they name last changed.
-    The database refuses to change or delete a finalised observation and amendments are
-    append-only, so these figures change whenever the results do: cached progress is found
-    by them without loading a single result."""
+def lecturer_with_stamp(lecturer_id: int, filters: ProgressFilters, *, today: date) -> tuple[Lecturer, tuple] | None:
+    """The lecturer, and what their progress chart and table are drawn from, told without
+    reading it (None when there is no such lecturer): how many finalised observations they draw
+    from (the lecturer's, and their unit's for the band) and how many amendments those have,
+    with the latest of each, when a topic they name last changed, and the contest sources'
+    figures. The database refuses to change or delete a finalised observation, amendments and
+    published contest results are append-only, so these figures change whenever what is drawn
+    does: a cached chart or table is found by them without loading a single result."""
     since = filters.since(today)
-    parameters = {"lecturer_id": lecturer.id, "unit_id": lecturer.unit_id, "kinds": list(filters.kinds), "since": since}
-    return tuple(db.session.execute(_stamp_query(since is not None), parameters).one())
+    parameters = {"lecturer_id": lecturer_id, "kinds": list(filters.kinds), "since": since}
+    row = db.session.execute(_stamp_query(since is not None), parameters).one_or_none()
+    return (row[0], tuple(row[1:])) if row else None
 
 
 @cache
 def _stamp_query(windowed: bool) -> sa.Select:
-    """chart_stamp's statement, built once (every lecturer page and chart asks for it)."""
-    window = [Observation.date >= sa.bindparam("since")] if windowed else []
-    return (sa.select(sa.func.count(sa.distinct(Observation.id)), sa.func.max(Observation.finalized_at),
-                      sa.func.count(Amendment.id), sa.func.max(Amendment.id), sa.func.max(Topic.updated_at))
-            .select_from(Observation).outerjoin(Amendment, Amendment.observation_id == Observation.id)
+    """lecturer_with_stamp's statement, built once (every lecturer page and chart asks for it)."""
+    drawn = sa.and_(Observation.state == ObservationState.FINALIZED,
+                    Observation.kind.in_(sa.bindparam("kinds", expanding=True)),
+                    *([Observation.date >= sa.bindparam("since")] if windowed else []),
+                    sa.or_(Observation.lecturer_id == Lecturer.id, Observation.unit_id == Lecturer.unit_id))
+    contests = [subquery for stamp in _CONTEST_STAMPS for subquery in stamp(Lecturer.id)]
+    return (sa.select(Lecturer, sa.func.count(sa.distinct(Observation.id)), sa.func.max(Observation.finalized_at),
+                      sa.func.count(Amendment.id), sa.func.max(Amendment.id), sa.func.max(Topic.updated_at), *contests)
+            .outerjoin(Observation, drawn).outerjoin(Amendment, Amendment.observation_id == Observation.id)
             .outerjoin(Topic, Topic.id == Observation.topic_id)
-            .where(Observation.state == ObservationState.FINALIZED,
-                   Observation.kind.in_(sa.bindparam("kinds", expanding=True)), *window,
-                   sa.or_(Observation.lecturer_id == sa.bindparam("lecturer_id"),
-                          Observation.unit_id == sa.bindparam("unit_id"))))
+            .where(Lecturer.id == sa.bindparam("lecturer_id")).group_by(Lecturer.id))
 
 
 def lecturer_points(lecturer_id: int) -> list[ProgressRow]:

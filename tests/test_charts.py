@@ -126,10 +126,22 @@ def test_file_cache_renders_once_and_writes_atomically(app, tmp_path):
         return b"png-bytes"
 
     first = chart_cache.cached("ab" + "0" * 62, render)
-    second = chart_cache.cached("ab" + "0" * 62, render)
+    again = chart_cache.cached("ab" + "0" * 62, render)  # kept in this worker's memory
+    chart_cache.RECENT.clear()
+    other_worker = chart_cache.cached("ab" + "0" * 62, render)  # read from the file
 
-    assert (first, second, len(calls)) == ((b"png-bytes", False), (b"png-bytes", True), 1)
+    assert (first, again, other_worker, len(calls)) == (
+        (b"png-bytes", False), (b"png-bytes", True), (b"png-bytes", True), 1)
     assert [p.name for p in (tmp_path / "cache" / "ab").iterdir()] == ["ab" + "0" * 62]  # no temporary left
+
+
+def test_a_worker_keeps_its_latest_charts_without_reading_the_shared_cache(app, tmp_path):
+    app.config["CHART_CACHE_FOLDER"] = str(tmp_path / "cache")
+    key = "ef" + "2" * 62
+    chart_cache.cached(key, lambda: b"chart")
+    (tmp_path / "cache" / "ef" / key).unlink()  # pruned by another worker, say
+
+    assert chart_cache.cached(key, lambda: b"drawn again") == (b"chart", True)
 
 
 def test_file_cache_keeps_the_folder_bounded(app, tmp_path, monkeypatch):
@@ -165,7 +177,9 @@ def test_redis_cache_is_shared_when_configured(app, monkeypatch):
         return b"svg-bytes"
 
     assert isinstance(chart_cache.chart_cache(), chart_cache.RedisCache)
+    assert chart_cache.chart_cache().client is chart_cache.chart_cache().client  # one connection pool
     assert chart_cache.cached("cd" + "1" * 62, render) == (b"svg-bytes", False)
+    chart_cache.RECENT.clear()  # as another worker, which has not drawn it
     assert chart_cache.cached("cd" + "1" * 62, render) == (b"svg-bytes", True)
     assert calls == [1]
     assert redis.Redis.from_url(url).ttl("lectern:chart:cd" + "1" * 62) > 0

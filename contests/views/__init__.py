@@ -31,10 +31,10 @@ def contests_to_judge():
 
 
 def _register_globals(state) -> None:
-    from contests.queries import contest_marks
+    from contests.queries import contest_marks, contest_marks_stamp
     from reviews.progress import register_contest_source
 
-    register_contest_source(contest_marks)  # published and outside results annotate the progress chart
+    register_contest_source(contest_marks, contest_marks_stamp)  # published and outside results annotate the progress chart
     state.app.jinja_env.globals.update(
         ContestPhase=ContestPhase, ContestLevel=ContestLevel, Prize=Prize, ConflictReason=ConflictReason,
         mark_field_name=mark_field_name, contest_results_of=contest_results_of,

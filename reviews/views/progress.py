@@ -15,7 +15,7 @@ from core.permissions import authenticated, require_visible
 from lecturers.models import Lecturer
 from lecturers.permissions import can_view_lecturer
 from reviews import progress_charts
-from reviews.progress import ProgressData, ProgressFilters, chart_stamp, contest_marks, lecturer_progress
+from reviews.progress import ProgressData, ProgressFilters, lecturer_progress, lecturer_with_stamp
 from reviews.views import bp
 
 
@@ -45,12 +45,14 @@ def _image(kind: str, fmt: str, data: object, draw) -> Response:
 @bp.get("/reviews/lecturers/<int:lecturer_id>/progress.svg", defaults={"fmt": "svg"})
 @authenticated
 def progress_chart(lecturer_id: int, fmt: str):
-    lecturer = _visible_lecturer(lecturer_id)
     filters, today = ProgressFilters.from_args(request.args), utcnow().date()
-    since = filters.since(today)
-    # Keyed by what it is drawn from (see chart_stamp): a cached chart reads no result.
-    drawn_from = [lecturer.id, lecturer.unit_id, lecturer.full_name, filters, since,
-                  chart_stamp(lecturer, filters, today=today), contest_marks(lecturer.id, since)]
+    found = lecturer_with_stamp(lecturer_id, filters, today=today)  # the lecturer and the stamp in one query
+    if found is None:
+        abort(404)
+    lecturer, stamp = found
+    require_visible(can_view_lecturer(current_user, lecturer))
+    # Keyed by what it is drawn from (see lecturer_with_stamp): a cached chart reads no result.
+    drawn_from = [lecturer.id, lecturer.unit_id, lecturer.full_name, filters, filters.since(today), stamp]
 
     def draw():
         data = lecturer_progress(lecturer, filters, today=today, by_domain=False)  # the chart draws no domain
