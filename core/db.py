@@ -11,7 +11,7 @@ at a time) while the database is locked, so under steady writes a waiting writer
 the one that just finished and waited up to a second; the lock file is polled every
 ``WRITER_POLL_S`` instead, so writers take turns.
 
-On PostgreSQL, GET and HEAD requests read without a transaction (the connection in autocommit):
+On PostgreSQL, read-only requests (GET, HEAD, OPTIONS) read without a transaction (autocommit):
 at READ COMMITTED each statement reads its own snapshot inside a transaction too, so they see
 the same, and are spared the BEGIN and ROLLBACK round trips (a third of a small page's). Such a
 request's first write (or locking read) turns the transaction back on, so its writes still
