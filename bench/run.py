@@ -237,7 +237,7 @@ def measure_scale(target: Target, scale: str, url: str, seconds: int) -> Scale:
         if scale == "full":
             target.rows.insert(0, ("baseline (Flask + SQLAlchemy, 50 rows)", f"{base[0]:.1f}", "1.00",
                                    f"{base[2]:.1f}", "1.00", "—", "—"))
-            miss, bare = chart_miss_vs_matplotlib(director, url, known["lecturer"])
+            miss, bare = chart_miss_vs_matplotlib(director, url, known["unit"], known["lecturer"])
             target.rows.append(("chart cache miss vs bare matplotlib", f"{miss:.0f} ms", f"{miss / bare:.2f}",
                                 f"{bare:.0f} ms", "", "≤1.5×", "PASS" if miss <= 1.5 * bare else "FAIL"))
             result.template = director.http.get(lectern.base + "/lecturers/import/template.xlsx").content
