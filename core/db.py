@@ -38,8 +38,8 @@ BUSY_TIMEOUT_MS = 15_000
 WRITER_POLL_S = 0.0005
 _WRITER_LOCK = "writer_lock"  # the key of the lock file's descriptor in a pooled connection's info
 _READING = "reading_without_transaction"  # a PostgreSQL connection a read-only request put in autocommit
-# What must not run outside a transaction: writes, and reads that lock rows.
-_WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|MERGE)\b|.*\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE|KEY\s+SHARE)\b",
+# What must not run outside a transaction: writes, savepoints, and reads that lock rows.
+_WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|MERGE|SAVEPOINT)\b|.*\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE|KEY\s+SHARE)\b",
                      re.IGNORECASE | re.DOTALL)
 _configured = False
 

@@ -45,11 +45,16 @@ def test_a_get_reads_outside_a_transaction_and_writes_inside_one(engine):
             with connection.begin():
                 connection.exec_driver_sql("SELECT id FROM (SELECT 1 AS id) AS one FOR UPDATE")
                 locking = _status(connection)
+            with connection.begin():
+                with connection.begin_nested():  # a savepoint needs a transaction around it
+                    connection.exec_driver_sql("INSERT INTO read_only_note VALUES ('nested')")
+                nested = _status(connection)
 
     assert reading == TransactionStatus.IDLE  # no BEGIN was sent
     assert writing == TransactionStatus.INTRANS and locking == TransactionStatus.INTRANS
+    assert nested == TransactionStatus.INTRANS
     with engine.connect() as connection:
-        assert connection.exec_driver_sql("SELECT count(*) FROM read_only_note").scalar() == 0
+        assert connection.exec_driver_sql("SELECT text FROM read_only_note").scalars().all() == ["nested"]
 
 
 def test_outside_a_get_and_back_in_the_pool_a_connection_keeps_its_transactions(engine):
