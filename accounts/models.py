@@ -37,6 +37,8 @@ class Unit(TimestampMixin, db.Model):
     norm_full_time: Mapped[int] = mapped_column(default=120)
     norm_full_time_admin: Mapped[int] = mapped_column(default=90)
     norm_adjunct: Mapped[int] = mapped_column(default=0)  # 0: no norm
+    # Raised by the database (migration 0012) when one of its observations is finalised or amended.
+    results_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     province: Mapped[Province] = relationship(backref="units")
 

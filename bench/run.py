@@ -68,6 +68,7 @@ def _has_data(url: str) -> bool:
 def ensure_dataset(url: str, units: int, lecturers: int, years: int) -> None:
     if _has_data(url):
         log(f"reusing {url}")
+        _flask(url, "db", "upgrade")  # a data set generated before the latest migrations
         return
     if url.startswith("postgresql"):
         import psycopg

@@ -46,3 +46,20 @@ def drop_refuse_when(dialect: str, name: str, table: str) -> list[str]:
     if dialect == "sqlite":
         return [f"DROP TRIGGER IF EXISTS {name}"]
     return [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}_fn()"]
+
+
+def after_row(dialect: str, name: str, table: str, event: str, condition: str, statements: list[str]) -> list[str]:
+    """Statements for a trigger ``name`` that runs ``statements`` (SQL that may use NEW) after each
+    ``event`` (INSERT, or UPDATE OF a column) on ``table`` whose row meets ``condition``."""
+    body = " ".join(f"{statement};" for statement in statements)
+    if dialect == "sqlite":
+        return [f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW WHEN {condition} BEGIN {body} END"]
+    return [
+        f"CREATE OR REPLACE FUNCTION {name}_fn() RETURNS trigger AS $$ BEGIN {body} RETURN NULL; END; $$ "
+        f"LANGUAGE plpgsql",
+        f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW WHEN ({condition}) EXECUTE FUNCTION {name}_fn()",
+    ]
+
+
+def drop_after_row(dialect: str, name: str, table: str) -> list[str]:
+    return drop_refuse_when(dialect, name, table)

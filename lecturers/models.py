@@ -50,7 +50,7 @@ class Topic(TimestampMixin, db.Model):
 
     programme: Mapped[Programme] = relationship(back_populates="topics")
 
-    __table_args__ = (sa.UniqueConstraint("programme_id", "code"),)
+    __table_args__ = (sa.UniqueConstraint("programme_id", "code"), sa.Index("ix_topic_updated_at", "updated_at"))
 
     @property
     def unit_id(self) -> int:
@@ -76,6 +76,8 @@ class Lecturer(TimestampMixin, db.Model):
     start_date: Mapped[date | None]
     is_active: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(default=1)
+    # Raised by the database (migration 0012) when one of their observations is finalised or amended.
+    results_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     unit: Mapped[Unit] = relationship()
     user: Mapped[User | None] = relationship(backref=sa.orm.backref("lecturer", uselist=False))

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask import jsonify, request
+from flask import abort, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -387,11 +387,14 @@ def _minutes(data: dict, key: str, *, default: int | None) -> int | None:
 def lecturer_progress(lecturer_id: int):
     """A lecturer's finalised results over time (amended values where amended), for whoever
     may read the lecturer."""
-    lecturer = db.get_or_404(Lecturer, lecturer_id)
+    found = progress.lecturer_with_stamp(lecturer_id)  # the lecturer and their results version in one query
+    if found is None:
+        abort(404)
+    lecturer, stamp = found
     require_visible(can_view_lecturer(current_user, lecturer))
     return jsonify({"points": [{"date": _iso(point.date), "kind": point.kind, "percent": number(point.percent),
                                 "observation_id": point.observation_id}
-                               for point in progress.lecturer_points(lecturer.id)]})
+                               for point in progress.lecturer_points(lecturer.id, stamp.lecturer_results)]})
 
 
 # --- OpenAPI ----------------------------------------------------------------------------------

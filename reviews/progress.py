@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from accounts.models import Unit
 from core.extensions import db
 from core.memo import DerivedCache
 from lecturers.models import Lecturer, Topic
@@ -222,7 +224,7 @@ def lecturer_progress(lecturer: Lecturer, filters: ProgressFilters, *, today: da
     is what the chart image needs: each result's date, kind and percent, read in SQL, without the
     percents by rubric domain (nor topics, nor domain titles)."""
     since = filters.since(today)
-    _lecturer, stamp = lecturer_with_stamp(lecturer.id, filters, today=today)
+    _lecturer, stamp = lecturer_with_stamp(lecturer.id)
     key = (lecturer.id, lecturer.unit_id, filters, since, by_domain, stamp)
     data = _PROGRESS.get_or_compute(key, lambda: _read_progress(lecturer, filters, today, by_domain))
     return replace(data, contests=contest_marks(lecturer.id, since))
@@ -240,39 +242,46 @@ def _read_progress(lecturer: Lecturer, filters: ProgressFilters, today: date, by
                         unit_quarters=quarter_stats([(day, float(value)) for day, value in unit_values]))
 
 
-def lecturer_with_stamp(lecturer_id: int, filters: ProgressFilters, *, today: date) -> tuple[Lecturer, tuple] | None:
+class Stamp(NamedTuple):
+    """What a lecturer's progress is drawn from, told without reading it (see lecturer_with_stamp)."""
+    lecturer_results: int
+    unit_results: int
+    topics_changed: datetime | None
+    contests: tuple
+
+
+def lecturer_with_stamp(lecturer_id: int) -> tuple[Lecturer, Stamp] | None:
     """The lecturer, and what their progress chart and table are drawn from, told without
-    reading it (None when there is no such lecturer): how many finalised observations they draw
-    from (the lecturer's, and their unit's for the band) and how many amendments those have,
-    with the latest of each, when a topic they name last changed, and the contest sources'
-    figures. The database refuses to change or delete a finalised observation, amendments and
-    published contest results are append-only, so these figures change whenever what is drawn
-    does: a cached chart or table is found by them without loading a single result."""
-    since = filters.since(today)
-    parameters = {"lecturer_id": lecturer_id, "kinds": list(filters.kinds), "since": since}
-    row = db.session.execute(_stamp_query(since is not None), parameters).one_or_none()
-    return (row[0], tuple(row[1:])) if row else None
+    reading it (None when there is no such lecturer): the results versions of the lecturer and
+    of their unit (the band), which the database raises whenever one of their observations is
+    finalised or amended (migration 0012; a finalised observation never changes otherwise),
+    when any topic last changed (the table names topics), and the contest sources' figures. A
+    cached chart or table is found by them without loading a single result."""
+    row = db.session.execute(_stamp_query(), {"lecturer_id": lecturer_id}).one_or_none()
+    return (row[0], Stamp(row[1], row[2], row[3], tuple(row[4:]))) if row else None
 
 
 @cache
-def _stamp_query(windowed: bool) -> sa.Select:
-    """lecturer_with_stamp's statement, built once (every lecturer page and chart asks for it)."""
-    drawn = sa.and_(Observation.state == ObservationState.FINALIZED,
-                    Observation.kind.in_(sa.bindparam("kinds", expanding=True)),
-                    *([Observation.date >= sa.bindparam("since")] if windowed else []),
-                    sa.or_(Observation.lecturer_id == Lecturer.id, Observation.unit_id == Lecturer.unit_id))
+def _stamp_query() -> sa.Select:
+    """lecturer_with_stamp's statement, built once (every lecturer page and chart asks for it).
+    The versions are read as columns of the row: the lecturer object may be one this session
+    loaded before the database raised them."""
     contests = [subquery for stamp in _CONTEST_STAMPS for subquery in stamp(Lecturer.id)]
-    return (sa.select(Lecturer, sa.func.count(sa.distinct(Observation.id)), sa.func.max(Observation.finalized_at),
-                      sa.func.count(Amendment.id), sa.func.max(Amendment.id), sa.func.max(Topic.updated_at), *contests)
-            .outerjoin(Observation, drawn).outerjoin(Amendment, Amendment.observation_id == Observation.id)
-            .outerjoin(Topic, Topic.id == Observation.topic_id)
-            .where(Lecturer.id == sa.bindparam("lecturer_id")).group_by(Lecturer.id))
+    return (sa.select(Lecturer, Lecturer.results_version, Unit.results_version,
+                      sa.select(sa.func.max(Topic.updated_at)).scalar_subquery(), *contests)
+            .join(Unit, Unit.id == Lecturer.unit_id).where(Lecturer.id == sa.bindparam("lecturer_id")))
 
 
-def lecturer_points(lecturer_id: int) -> list[ProgressRow]:
+# The API's points by the lecturer's results version: they are the lecturer's results alone.
+_POINTS = DerivedCache[list[ProgressRow]](size=256)
+
+
+def lecturer_points(lecturer_id: int, results_version: int) -> list[ProgressRow]:
     """Every finalised result of a lecturer over time (amended values where amended; a practice
-    lecture commented without scores gives none), in one query: the API's progress."""
-    return _read_rows(_points_query(), {"lecturer_id": lecturer_id})
+    lecture commented without scores gives none): the API's progress. Read in one query when
+    ``results_version`` (``Stamp.lecturer_results``) is new to this worker."""
+    return _POINTS.get_or_compute((lecturer_id, results_version),
+                                  lambda: _read_rows(_points_query(), {"lecturer_id": lecturer_id}))
 
 
 @cache

@@ -46,7 +46,7 @@ def _image(kind: str, fmt: str, data: object, draw) -> Response:
 @authenticated
 def progress_chart(lecturer_id: int, fmt: str):
     filters, today = ProgressFilters.from_args(request.args), utcnow().date()
-    found = lecturer_with_stamp(lecturer_id, filters, today=today)  # the lecturer and the stamp in one query
+    found = lecturer_with_stamp(lecturer_id)  # the lecturer and the stamp in one query
     if found is None:
         abort(404)
     lecturer, stamp = found

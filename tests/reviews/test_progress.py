@@ -270,3 +270,36 @@ def test_progress_is_read_again_only_when_what_it_shows_changed(world, count_que
     db.session.flush()
     assert {row.topic for row in lecturer_progress(world.lecturer, ProgressFilters(), today=TODAY).rows} == \
         {"Chuyên đề đã đổi tên"}
+
+
+def test_the_database_raises_results_versions_when_a_result_is_finalised_or_amended(world):
+    """Migration 0012's triggers: the versions lecturer_with_stamp reads follow every finalised or
+    amended result, whatever writes it, and nothing else."""
+    import sqlalchemy as sa
+
+    from accounts.models import Unit
+    from core.extensions import db
+    from lecturers.models import Lecturer
+
+    def versions():
+        return (db.session.scalar(sa.select(Lecturer.results_version).where(Lecturer.id == world.lecturer.id)),
+                db.session.scalar(sa.select(Unit.results_version).where(Unit.id == world.unit.id)),
+                db.session.scalar(sa.select(Lecturer.results_version).where(Lecturer.id == world.colleague.id)))
+
+    before = versions()
+    planned = factories.make_observation(world, observers=[world.director], lecturer=world.lecturer)
+    db.session.flush()
+    after_planning = versions()
+    observation = finalized(world, on=date(2026, 3, 3), value="1")
+    after_finalising = versions()
+    services.amend_observation(observation, reason="Cộng sai điểm", scores=factories.full_scores(
+        observation.rubric_version), action_points="", actor=world.director, now=utcnow())
+    db.session.flush()
+    after_amending = versions()
+    finalized(world, on=date(2026, 4, 4), value="1", lecturer=world.colleague)
+
+    assert planned.id and after_planning == before
+    assert after_finalising == (before[0] + 1, before[1] + 1, before[2])
+    assert after_amending == (before[0] + 2, before[1] + 2, before[2])
+    assert versions() == (before[0] + 2, before[1] + 3, before[2] + 1)  # a colleague's result moves the band
+    assert progress.lecturer_with_stamp(world.lecturer.id)[1][:2] == (before[0] + 2, before[1] + 3)
