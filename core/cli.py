@@ -88,7 +88,8 @@ def restore_command(source: Path, yes: bool) -> None:
         backup.copy_uploads(str(source.with_name(source.name + ".uploads")), Path(current_app.config["UPLOAD_FOLDER"]))
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Database restored from {source}")
+    click.echo(f"Database restored from {source}. Restart the web server (gunicorn): its workers keep "
+               "progress data by results versions, which the restore wound back.")
 
 
 def register(app: Flask) -> None:
