@@ -9,7 +9,8 @@ Writers to a SQLite file first take a lock on a file beside it (``<database>-wri
 hold it until their transaction ends. SQLite's own busy handler sleeps ever longer (up to 100 ms
 at a time) while the database is locked, so under steady writes a waiting writer kept losing to
 the one that just finished and waited up to a second; the lock file is polled every
-``WRITER_POLL_S`` instead, so writers take turns.
+``WRITER_POLL_S`` instead, so writers take turns. Work outside a request that only reads (a
+background export) runs in ``reading_only()`` and begins as a GET does.
 
 On PostgreSQL, read-only requests (GET, HEAD, OPTIONS) read without a transaction (autocommit):
 at READ COMMITTED each statement reads its own snapshot inside a transaction too, so they see
@@ -24,6 +25,9 @@ import os
 import re
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import has_request_context, request
 from sqlalchemy import event
@@ -41,7 +45,19 @@ _READING = "reading_without_transaction"  # a PostgreSQL connection a read-only 
 # What must not run outside a transaction: writes, savepoints, and reads that lock rows.
 _WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|MERGE|SAVEPOINT)\b|.*\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE|KEY\s+SHARE)\b",
                      re.IGNORECASE | re.DOTALL)
+_reading_only: ContextVar[bool] = ContextVar("reading_only", default=False)
 _configured = False
+
+
+@contextmanager
+def reading_only() -> Iterator[None]:
+    """Work outside a request that only reads (a background export): its transactions begin as
+    a GET's do, so it never holds the SQLite write lock while it reads."""
+    token = _reading_only.set(True)
+    try:
+        yield
+    finally:
+        _reading_only.reset(token)
 
 
 def configure_engine_events() -> None:
@@ -67,7 +83,7 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
 
 
 def _begin(connection) -> None:
-    read_only = has_request_context() and request.method in _READ_ONLY_METHODS
+    read_only = _reading_only.get() or (has_request_context() and request.method in _READ_ONLY_METHODS)
     if connection.dialect.name == "postgresql":
         dbapi_connection = connection.connection.dbapi_connection
         if read_only and not dbapi_connection.autocommit:

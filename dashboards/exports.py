@@ -23,6 +23,7 @@ from openpyxl.styles import Font
 from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import Unit
+from core.db import reading_only
 from core.extensions import db
 from lecturers.models import Lecturer, TrainingClass
 from meetings.models import Attendance, Meeting
@@ -234,7 +235,7 @@ def start_job(*, unit_id: int, user_id: int, total: int, filename: str,
     app = current_app._get_current_object()
 
     def in_context() -> None:
-        with app.app_context():
+        with app.app_context(), reading_only():  # a long read must not hold the SQLite write lock
             try:
                 run()
             finally:

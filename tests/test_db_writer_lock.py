@@ -87,3 +87,29 @@ def test_readers_in_a_request_take_no_lock(engine, tmp_path):
             assert connection.exec_driver_sql("SELECT count(*) FROM note").scalar() == 0
     finally:
         os.close(holder)
+
+
+def test_work_that_only_reads_holds_neither_lock_while_a_writer_writes(engine, tmp_path):
+    """A background export reads in ``reading_only()``: a sheet saved meanwhile does not wait for it."""
+    with engine.begin():
+        pass
+    done = threading.Event()
+
+    def write():  # another thread: not reading_only(), so a write transaction
+        with engine.begin() as writer:
+            writer.exec_driver_sql("INSERT INTO note VALUES ('saved meanwhile')")
+        done.set()
+
+    with core_db.reading_only(), engine.connect() as reader:
+        reader.begin()
+        reader.exec_driver_sql("SELECT count(*) FROM note")
+        lock_free = _lock_is_free(tmp_path)
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        written_while_reading = done.wait(2)
+        reader.rollback()
+    writer.join(20)
+
+    assert lock_free and written_while_reading
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT text FROM note").scalars().all() == ["saved meanwhile"]
