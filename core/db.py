@@ -128,9 +128,7 @@ def _take_writer_lock(connection) -> None:
 
 
 def _release_writer_lock(connection) -> None:
-    handle = connection.info.get(_WRITER_LOCK) if connection.dialect.name == "sqlite" else None
-    if handle is not None:
-        fcntl.flock(handle, fcntl.LOCK_UN)
+    _unlock(connection.info)
 
 
 def _back_in_pool(dbapi_connection, record) -> None:
@@ -138,7 +136,12 @@ def _back_in_pool(dbapi_connection, record) -> None:
         return
     if record.info.pop(_READING, False) and dbapi_connection is not None:
         dbapi_connection.autocommit = False  # as the pool lent it
-    handle = record.info.get(_WRITER_LOCK)
+    _unlock(record.info)
+
+
+def _unlock(info: dict) -> None:
+    """Let go of the writer lock held through a pooled connection (its ``info``), if it holds one."""
+    handle = info.get(_WRITER_LOCK)
     if handle is not None:
         fcntl.flock(handle, fcntl.LOCK_UN)
 

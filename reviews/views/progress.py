@@ -9,24 +9,26 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core import chart_cache, charts
-from core.extensions import db
 from core.models import utcnow
 from core.permissions import authenticated, require_visible
 from lecturers.models import Lecturer
 from lecturers.permissions import can_view_lecturer
 from reviews import progress_charts
-from reviews.progress import ProgressData, ProgressFilters, lecturer_progress, lecturer_with_stamp
+from reviews.progress import ProgressData, ProgressFilters, Stamp, lecturer_progress, lecturer_with_stamp
 from reviews.views import bp
 
 
-def _visible_lecturer(lecturer_id: int) -> Lecturer:
-    lecturer = db.get_or_404(Lecturer, lecturer_id)
-    require_visible(can_view_lecturer(current_user, lecturer))
-    return lecturer
+def _visible_lecturer(lecturer_id: int) -> tuple[Lecturer, Stamp]:
+    """The lecturer and their progress stamp, in one query; 404 when the user may not see them."""
+    found = lecturer_with_stamp(lecturer_id)
+    if found is None:
+        abort(404)
+    require_visible(can_view_lecturer(current_user, found[0]))
+    return found
 
 
 def _progress(lecturer_id: int) -> tuple[Lecturer, ProgressData]:
-    lecturer = _visible_lecturer(lecturer_id)
+    lecturer, _stamp = _visible_lecturer(lecturer_id)
     return lecturer, lecturer_progress(lecturer, ProgressFilters.from_args(request.args), today=utcnow().date())
 
 
@@ -46,11 +48,7 @@ def _image(kind: str, fmt: str, data: object, draw) -> Response:
 @authenticated
 def progress_chart(lecturer_id: int, fmt: str):
     filters, today = ProgressFilters.from_args(request.args), utcnow().date()
-    found = lecturer_with_stamp(lecturer_id)  # the lecturer and the stamp in one query
-    if found is None:
-        abort(404)
-    lecturer, stamp = found
-    require_visible(can_view_lecturer(current_user, lecturer))
+    lecturer, stamp = _visible_lecturer(lecturer_id)
     # Keyed by what it is drawn from (see lecturer_with_stamp): a cached chart reads no result.
     drawn_from = [lecturer.id, lecturer.unit_id, lecturer.full_name, filters, filters.since(today), stamp]
 
