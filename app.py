@@ -126,9 +126,12 @@ def _register_jinja(app: Flask) -> None:
     import meetings.permissions  # noqa: F401
     import reviews.permissions  # noqa: F401
     from core.i18n import register_filters
+    from core.fragments import FragmentCacheExtension, nav_key, user_key
     from core.permissions import can
 
     register_filters(app)
     app.jinja_env.globals["can"] = can
+    app.jinja_env.add_extension(FragmentCacheExtension)
+    app.jinja_env.globals.update(nav_key=nav_key, user_key=user_key)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -8,7 +8,7 @@ from flask_login import current_user
 from accounts import services
 from accounts.models import Unit, User
 from accounts.permissions import must_enrol_two_factor
-from accounts.queries import working_units
+from accounts.queries import working_unit, working_units
 from core.api import bearer_token
 from core.errors import json_error
 from core.extensions import login_manager
@@ -47,10 +47,8 @@ def choose_active_unit() -> None:
     the API) if the user may work there, else their first unit."""
     if not current_user.is_authenticated:
         return
-    units = cached_working_units()
     wanted = request.args.get("unit_id", type=int) if request.path.startswith("/api/") else session.get("unit_id")
-    chosen = next((unit for unit in units if unit.id == wanted), units[0] if units else None)
-    current_user.active_unit = chosen
+    current_user.active_unit = working_unit(current_user, wanted)
 
 
 def current_unit() -> Unit:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from accounts.enums import Role
 from accounts.models import Province, RoleGrant, Unit, User
 from core.extensions import db
+from core.models import MAX_ID
 from core.vietnamese import name_sort_key
 
 
@@ -22,15 +23,39 @@ def units_visible_to(user: User) -> list[Unit]:
     return list(db.session.scalars(query.order_by(Unit.province_id, Unit.name)))
 
 
-def working_units(user: User) -> list[Unit]:
-    """Units the user can switch to in the navigation: every unit where they hold a role,
-    and the units of provinces they oversee."""
+def _working_units_query(user: User) -> sa.Select | None:
+    """Every unit where the user holds a role and the units of provinces they oversee; None
+    when that is their one granted unit (loaded with the grants: nothing to read)."""
     own = {grant.unit_id for grant in user.grants}
     provinces = user.overseen_province_ids()
     if not provinces and len(own) <= 1:
-        return [grant.unit for grant in user.grants[:1]]  # loaded with the grants: no query, nothing to order
-    query = sa.select(Unit).where(sa.or_(Unit.id.in_(own), Unit.province_id.in_(provinces)))
-    return list(db.session.scalars(query.order_by(Unit.province_id, Unit.name)))
+        return None
+    return (sa.select(Unit).where(sa.or_(Unit.id.in_(own), Unit.province_id.in_(provinces)))
+            .order_by(Unit.province_id, Unit.name))
+
+
+def working_units(user: User) -> list[Unit]:
+    """Units the user can switch to in the navigation."""
+    query = _working_units_query(user)
+    if query is None:
+        return [grant.unit for grant in user.grants[:1]]
+    return list(db.session.scalars(query))
+
+
+def has_several_working_units(user: User) -> bool:
+    """Whether the navigation offers a unit switch: roles in several units, or a province to
+    oversee (its board and its centres); read from the grants, no query."""
+    return bool(user.overseen_province_ids()) or len({grant.unit_id for grant in user.grants}) > 1
+
+
+def working_unit(user: User, wanted: int | None) -> Unit | None:
+    """The unit ``wanted`` if the user may work there, else their first: one row read, however
+    many units they oversee."""
+    query = _working_units_query(user)
+    if query is None:
+        return user.grants[0].unit if user.grants else None
+    unit = db.session.scalar(query.where(Unit.id == wanted)) if wanted is not None and 0 < wanted <= MAX_ID else None
+    return unit if unit is not None else db.session.scalar(query.limit(1))
 
 
 def all_units() -> list[Unit]:

@@ -13,7 +13,7 @@ from accounts.forms import (LanguageForm, LoginForm, PasswordChangeForm, Provinc
                             UnitForm, UnitSwitchForm, UserEditForm, UserForm)
 from accounts.models import Unit, User
 from accounts.permissions import must_use_two_factor
-from accounts.queries import all_provinces, all_units, list_users, working_units
+from accounts.queries import all_provinces, all_units, has_several_working_units, list_users, working_units
 from core.errors import DomainError
 from core.extensions import db
 from core.forms import EmptyForm, options, render_form, safe_next, show_error
@@ -366,4 +366,5 @@ def user_reset_two_factor(user_id: int):
 
 @bp.app_context_processor
 def navigation_context():
-    return {"working_units": auth.cached_working_units}
+    return {"working_units": auth.cached_working_units,
+            "has_several_working_units": lambda: has_several_working_units(current_user)}

@@ -22,6 +22,11 @@ from contests.models import (CandidateDecision, Contest, ContestComponent, Conte
 from core.extensions import db
 
 
+def contest_heading(contest_id: int) -> Contest | None:
+    """A contest with its unit: what its name and who may see it read (judges and entries load when asked)."""
+    return db.session.scalar(sa.select(Contest).where(Contest.id == contest_id).options(joinedload(Contest.unit)))
+
+
 def contest_detail(contest_id: int) -> Contest | None:
     """A contest with its components, judges, entries, marks, conflicts and documents loaded."""
     return db.session.scalar(_contest_detail_query(), {"contest_id": contest_id})

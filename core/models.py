@@ -54,6 +54,16 @@ class FormSubmission(db.Model):
     location: Mapped[str] = mapped_column(sa.String(500), default="")
 
 
+class ContentVersion(db.Model):
+    """A count per unit (scope 0: what units share) that database triggers raise on every write
+    to what the unit's pages show; see ``core.content_versions``."""
+
+    __tablename__ = "content_version"
+
+    scope: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
 def log_action(
     action: str,
     obj: Any,

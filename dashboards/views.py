@@ -13,6 +13,7 @@ from flask_login import current_user
 from accounts.auth import current_unit
 from accounts.enums import Role
 from core import chart_cache, charts
+from core.fragments import fragment_key
 from core.models import utcnow
 from core.permissions import require, roles_required
 from dashboards import exports, presenters, queries
@@ -37,8 +38,8 @@ def unit_dashboard():
     unit = current_unit()
     require(can_view_dashboard(current_user, unit))
     today = utcnow().date()
-    figures = queries.unit_figures([unit], today=today)[unit.id]
-    return render_template("dashboards/unit.html", unit=unit, f=figures, today=today,
+    return render_template("dashboards/unit.html", unit=unit, today=today, figures_key=fragment_key(units=[unit.id]),
+                           load_figures=lambda: queries.unit_figures([unit], today=today)[unit.id],
                            periods=queries.periods(today), ratings=queries.RATINGS)
 
 
@@ -49,13 +50,20 @@ def _province_units():
     return unit.province, units
 
 
+def _province_figures(today: date) -> tuple[list, dict]:
+    _province, units = _province_units()
+    return units, queries.unit_figures(units, today=today)
+
+
 @bp.get("/province")
 @roles_required(Role.OVERSEER)
 def province_dashboard():
-    province, units = _province_units()
+    unit = current_unit()
+    require(can_view_province(current_user, unit))
     today = utcnow().date()
-    figures = queries.unit_figures(units, today=today)
-    return render_template("dashboards/province.html", province=province, columns=units, figures=figures,
+    return render_template("dashboards/province.html", province=unit.province,
+                           figures_key=fragment_key(province=unit.province_id),
+                           load_figures=lambda: _province_figures(today),
                            today=today, periods=queries.periods(today), ratings=queries.RATINGS)
 
 

@@ -47,6 +47,13 @@ def observation_query(unit_id: int, filters: ObservationFilters = ObservationFil
     return query.order_by(Observation.date.desc(), Observation.id.desc())
 
 
+def observation_heading(observation_id: int) -> Observation | None:
+    """The observation with what deciding who may see its page, and what they may do there, reads."""
+    return db.session.scalar(sa.select(Observation).where(Observation.id == observation_id).options(
+        joinedload(Observation.lecturer), joinedload(Observation.unit), joinedload(Observation.response),
+        joinedload(Observation.practice)))
+
+
 def observation_detail(observation_id: int) -> Observation | None:
     version = joinedload(Observation.rubric_version)
     query = (sa.select(Observation).where(Observation.id == observation_id)

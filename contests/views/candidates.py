@@ -19,6 +19,7 @@ from contests.views import bp
 from core.errors import DomainError
 from core.extensions import db
 from core.forms import NUL_REFUSED, has_nul
+from core.fragments import fragment_key
 from core.models import utcnow
 from core.permissions import require, roles_required
 from reviews import evidence
@@ -78,10 +79,16 @@ def _page(unit: Unit, *, months: int, eligibility: str, scope: str, sort: str = 
     chosen = next((contest for contest in contests if contest.id == contest_id), None)
     if chosen is not None and chosen.eligibility == Eligibility.FULL_TIME:
         eligibility = Eligibility.FULL_TIME  # the planned contest decides who may enter
-    win, rows = _evidence(unit_ids, months, eligibility)
+    win = evidence.window(months, today=utcnow().date())
+
+    def load_rows():
+        rows = _evidence(unit_ids, months, eligibility)[1]
+        return sorted_rows(rows, sort, direction), {row.rank: row for row in rows}
+
     return render_template(
-        "contests/candidates.html", unit=unit, rows=sorted_rows(rows, sort, direction),
-        by_rank={row.rank: row for row in rows}, window=win, months=months, eligibility=eligibility, scope=scope,
+        "contests/candidates.html", unit=unit, load_rows=load_rows,
+        table_key=None if posted else fragment_key(eligibility, units=unit_ids),
+        window=win, months=months, eligibility=eligibility, scope=scope,
         sort=sort, direction=direction, may_nominate=may_nominate, contest_id=contest_id,
         contests=contests, Eligibility=Eligibility, ContestLevel=ContestLevel,
         Prize=Prize, is_overseer=Role.OVERSEER in current_user.roles_in(unit.id, unit.province_id),

@@ -14,10 +14,10 @@ from core.permissions import require_visible
 from reviews import queries as rubric_queries
 
 
-def load_contest(contest_id: int) -> Contest:
-    """The contest with everything its pages show; 404 when it does not exist or the user may
-    not know it exists."""
-    contest = queries.contest_detail(contest_id)
+def load_contest(contest_id: int, query=queries.contest_detail) -> Contest:
+    """The contest with everything its pages show (or what ``query`` loads); 404 when it does
+    not exist or the user may not know it exists."""
+    contest = query(contest_id)
     if contest is None:
         abort(404)
     require_visible(can_view_contest(current_user, contest))

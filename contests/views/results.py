@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from contests import exports, presenters, services
+from contests import exports, presenters, queries, services
 from contests.forms import OutsideResultForm
 from contests.models import EntryDocument
 from contests.permissions import can_record_outside_result, can_view_document, can_view_ranking
@@ -17,6 +17,7 @@ from core import uploads
 from core.errors import DomainError
 from core.extensions import db
 from core.forms import show_error
+from core.fragments import fragment_key
 from core.models import utcnow
 from core.permissions import authenticated, require, require_visible
 from lecturers.models import Lecturer
@@ -32,8 +33,11 @@ def _ranking(contest_id: int):
 @bp.get("/contests/<int:contest_id>/ranking")
 @authenticated
 def ranking(contest_id: int):
-    page = _ranking(contest_id)
-    return render_template("contests/ranking.html", page=page, contest=page.contest)
+    contest = load_contest(contest_id, query=queries.contest_heading)
+    require(can_view_ranking(current_user, contest))
+    return render_template("contests/ranking.html", contest=contest,
+                           ranking_key=fragment_key(province=contest.unit.province_id),
+                           load_page=lambda: presenters.ranking_page(queries.contest_detail(contest_id)))
 
 
 def _download(content: bytes, mimetype: str, name: str):

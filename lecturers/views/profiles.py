@@ -13,6 +13,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.forms import (already_submitted, AlreadySubmitted, claim_submission, EmptyForm,
                         options, remember_location, render_form, show_error)
+from core.fragments import fragment_key
 from core.models import utcnow
 from core.permissions import authenticated, require, require_visible, roles_required
 from core.pages import paginate
@@ -34,8 +35,8 @@ def lecturer_list():
     kind = request.args.get("kind") if request.args.get("kind") in {k.value for k in LecturerKind} else None
     include_inactive = request.args.get("inactive") == "1"
     query = queries.lecturer_query(unit.id, search=search, kind=kind, include_inactive=include_inactive)
-    page = paginate(query, per_page=50)
-    return render_template("lecturers/lecturer_list.html", page=page, unit=unit, search=search, kind=kind,
+    return render_template("lecturers/lecturer_list.html", load_page=lambda: paginate(query, per_page=50),
+                           table_key=fragment_key(units=[unit.id]), unit=unit, search=search, kind=kind,
                            include_inactive=include_inactive, kinds=list(LecturerKind))
 
 
@@ -83,9 +84,10 @@ def lecturer_detail(lecturer_id: int):
     require_visible(can_view_lecturer(current_user, lecturer))
     return render_template("lecturers/lecturer_detail.html", lecturer=lecturer, year=year, hours=hours,
                            norm=queries.norm_for(lecturer.unit, lecturer.workload_role),
-                           sessions=queries.lecturer_sessions(lecturer.id),
-                           plans=[plan for plan in queries.lecturer_plans(lecturer.id)
-                                  if can_view_plan(current_user, plan)], toggle_form=EmptyForm())
+                           body_key=fragment_key(units=[lecturer.unit_id]),
+                           load_sessions=lambda: queries.lecturer_sessions(lecturer.id),
+                           load_plans=lambda: [plan for plan in queries.lecturer_plans(lecturer.id)
+                                               if can_view_plan(current_user, plan)], toggle_form=EmptyForm())
 
 
 @bp.route("/lecturers/<int:lecturer_id>/edit", methods=["GET", "POST"])

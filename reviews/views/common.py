@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask import abort, render_template
 from flask_login import current_user
 
+from core.fragments import fragment_key
 from core.permissions import require_visible
 from reviews import queries
 from reviews.models import Observation, Sheet
-from reviews.permissions import can_view_observation
+from reviews.permissions import can_respond_to_observation, can_view_observation
 
 
 def load_observation(observation_id: int, query=queries.observation_detail) -> Observation:
@@ -22,7 +23,9 @@ def load_observation(observation_id: int, query=queries.observation_detail) -> O
 
 
 def detail_page(observation: Observation, *, status: int = 200, **forms):
-    """The observation page; a form that failed is passed in so it shows the user's input."""
+    """The observation page; a form that failed is passed in so it shows the user's input. A
+    finalised observation that offers the viewer no form (a result to read) is kept by content
+    versions (``core.fragments``); the rest changes as people score, and is rendered each time."""
     from reviews.forms import FinalizeForm, ResponseForm, SelfAssessmentForm, VerdictForm
     from reviews.presenters import observation_page
 
@@ -31,7 +34,12 @@ def detail_page(observation: Observation, *, status: int = 200, **forms):
     context = {name: forms.get(name) or form_class() for name, form_class in defaults.items()}
     if observation.practice is not None and "self_assessment_form" not in forms:
         context["self_assessment_form"].self_assessment.data = observation.practice.self_assessment
-    return render_template("reviews/observation_detail.html", page=observation_page(observation, current_user),
+    only_read = (not forms and observation.is_finalized and observation.practice is None
+                 and (observation.response is not None or not can_respond_to_observation(current_user, observation)))
+    observation_id = observation.id
+    return render_template("reviews/observation_detail.html", observation_heading=observation.lecturer.full_name,
+                           page_key=fragment_key(units=[observation.unit_id]) if only_read else None,
+                           load_page=lambda: observation_page(queries.observation_detail(observation_id), current_user),
                            **context), status
 
 

@@ -128,7 +128,7 @@ def observation_create():
 @bp.get("/observations/<int:observation_id>")
 @authenticated
 def observation_detail(observation_id: int):
-    return detail_page(load_observation(observation_id))
+    return detail_page(load_observation(observation_id, query=queries.observation_heading))
 
 
 @bp.get("/observations/coverage")
