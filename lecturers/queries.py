@@ -66,6 +66,12 @@ def class_sessions(class_id: int) -> list[TeachingSession]:
     return list(db.session.scalars(query))
 
 
+def lecturer_heading(lecturer_id: int) -> Lecturer | None:
+    """A lecturer: what their name and who may see them read (their unit is most often the
+    viewer's, already loaded with their session)."""
+    return db.session.scalar(sa.select(Lecturer).where(Lecturer.id == lecturer_id))
+
+
 def lecturer_profile(lecturer_id: int, year: int) -> tuple[Lecturer, int] | None:
     """A lecturer with their unit and topics, and their teaching periods in ``year`` in the
     unit's classes (as ``yearly_hours`` counts them), in two queries; None when not found."""

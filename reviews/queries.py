@@ -48,10 +48,10 @@ def observation_query(unit_id: int, filters: ObservationFilters = ObservationFil
 
 
 def observation_heading(observation_id: int) -> Observation | None:
-    """The observation with what deciding who may see its page, and what they may do there, reads."""
+    """The observation with what deciding who may see its page, and what they may do there, reads
+    (its unit is most often the viewer's, already loaded with their session: it is not joined)."""
     return db.session.scalar(sa.select(Observation).where(Observation.id == observation_id).options(
-        joinedload(Observation.lecturer), joinedload(Observation.unit), joinedload(Observation.response),
-        joinedload(Observation.practice)))
+        joinedload(Observation.lecturer)))
 
 
 def observation_detail(observation_id: int) -> Observation | None:

@@ -34,7 +34,7 @@ PAGE_CEILINGS = {
 }
 # What a worker reads when a stamp changed: the parts of a page kept by content versions
 # (core.fragments), the lecturer page's progress results (reviews.progress), the API's points.
-FIRST_VIEW_EXTRA = {"lecturer list": 2, "lecturer page": 11, "observation detail": 8, "unit dashboard": 6,
+FIRST_VIEW_EXTRA = {"lecturer list": 2, "lecturer page": 12, "observation detail": 8, "unit dashboard": 6,
                     "candidate ranking": 5, "contest ranking": 7, "province dashboard": 8, "API progress": 1}
 
 

@@ -77,14 +77,14 @@ def lecturer_create():
 @authenticated
 def lecturer_detail(lecturer_id: int):
     year = date.today().year
-    found = queries.lecturer_profile(lecturer_id, year)
-    if found is None:
+    lecturer = queries.lecturer_heading(lecturer_id)
+    if lecturer is None:
         abort(404)
-    lecturer, hours = found
     require_visible(can_view_lecturer(current_user, lecturer))
-    return render_template("lecturers/lecturer_detail.html", lecturer=lecturer, year=year, hours=hours,
+    return render_template("lecturers/lecturer_detail.html", lecturer=lecturer, year=year,
                            norm=queries.norm_for(lecturer.unit, lecturer.workload_role),
                            body_key=fragment_key(units=[lecturer.unit_id]),
+                           load_profile=lambda: queries.lecturer_profile(lecturer_id, year),
                            load_sessions=lambda: queries.lecturer_sessions(lecturer.id),
                            load_plans=lambda: [plan for plan in queries.lecturer_plans(lecturer.id)
                                                if can_view_plan(current_user, plan)], toggle_form=EmptyForm())

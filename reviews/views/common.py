@@ -7,6 +7,7 @@ from flask_login import current_user
 from core.fragments import fragment_key
 from core.permissions import require_visible
 from reviews import queries
+from reviews.enums import ObservationKind
 from reviews.models import Observation, Sheet
 from reviews.permissions import can_respond_to_observation, can_view_observation
 
@@ -31,11 +32,12 @@ def detail_page(observation: Observation, *, status: int = 200, **forms):
 
     defaults = {"finalize_form": FinalizeForm, "response_form": ResponseForm,
                 "self_assessment_form": SelfAssessmentForm, "verdict_form": VerdictForm}
-    context = {name: forms.get(name) or form_class() for name, form_class in defaults.items()}
-    if observation.practice is not None and "self_assessment_form" not in forms:
+    only_read = (not forms and observation.is_finalized and observation.kind != ObservationKind.PRACTICE_LECTURE
+                 and (not can_respond_to_observation(current_user, observation) or observation.response is not None))
+    # A page to read shows no form: none is built (each would sign a CSRF token)
+    context = {name: None if only_read else forms.get(name) or form_class() for name, form_class in defaults.items()}
+    if not only_read and observation.practice is not None and "self_assessment_form" not in forms:
         context["self_assessment_form"].self_assessment.data = observation.practice.self_assessment
-    only_read = (not forms and observation.is_finalized and observation.practice is None
-                 and (observation.response is not None or not can_respond_to_observation(current_user, observation)))
     observation_id = observation.id
     return render_template("reviews/observation_detail.html", observation_heading=observation.lecturer.full_name,
                            page_key=fragment_key(units=[observation.unit_id]) if only_read else None,
