@@ -75,8 +75,9 @@ def _page(unit: Unit, *, months: int, eligibility: str, scope: str, sort: str = 
     unit_ids = _scope_unit_ids(unit, current_user, scope)
     scope = "province" if unit_ids != [unit.id] else "unit"
     may_nominate = can_choose_candidates(current_user, unit) and scope == "unit"
-    contests = open_contests(unit) if may_nominate else []
-    chosen = next((contest for contest in contests if contest.id == contest_id), None)
+    # the planned contests: read here only when one is chosen, else where the kept table lists them
+    contests = open_contests(unit) if may_nominate and contest_id is not None else None
+    chosen = next((contest for contest in contests or [] if contest.id == contest_id), None)
     if chosen is not None and chosen.eligibility == Eligibility.FULL_TIME:
         eligibility = Eligibility.FULL_TIME  # the planned contest decides who may enter
     win = evidence.window(months, today=utcnow().date())
@@ -90,7 +91,8 @@ def _page(unit: Unit, *, months: int, eligibility: str, scope: str, sort: str = 
         table_key=None if posted else fragment_key(eligibility, units=unit_ids),
         window=win, months=months, eligibility=eligibility, scope=scope,
         sort=sort, direction=direction, may_nominate=may_nominate, contest_id=contest_id,
-        contests=contests, Eligibility=Eligibility, ContestLevel=ContestLevel,
+        load_contests=lambda: open_contests(unit) if contests is None else contests,
+        Eligibility=Eligibility, ContestLevel=ContestLevel,
         Prize=Prize, is_overseer=Role.OVERSEER in current_user.roles_in(unit.id, unit.province_id),
         posted=posted, errors=errors or [], ascending_first=ASCENDING_FIRST), status
 
