@@ -28,14 +28,14 @@ PAGE_CEILINGS = {
     "scoresheet save": 9,
     "unit dashboard": 2,
     "province dashboard": 5,
-    "candidate ranking": 3,
+    "candidate ranking": 2,
     "contest ranking": 3,
     "API progress": 2,
 }
 # What a worker reads when a stamp changed: the parts of a page kept by content versions
 # (core.fragments), the lecturer page's progress results (reviews.progress), the API's points.
 FIRST_VIEW_EXTRA = {"lecturer list": 2, "lecturer page": 12, "observation detail": 8, "unit dashboard": 6,
-                    "candidate ranking": 5, "contest ranking": 7, "province dashboard": 8, "API progress": 1}
+                    "candidate ranking": 6, "contest ranking": 7, "province dashboard": 8, "API progress": 1}
 
 
 def _counts(app, client, count_queries, size: SynthSize) -> dict[str, int]:
