@@ -5,8 +5,10 @@ Datasets (generated once with ``flask demo synth`` and reused): instance/bench/p
 (BENCH_UNITS × BENCH_LECTURERS × BENCH_YEARS, default 100 × 3000 × 10) and instance/bench/
 small.db (1/100 of it) for the flat-growth check; on PostgreSQL as well when
 BENCH_DATABASE_URL (or DATABASE_URL) names a server: databases lectern_bench and
-lectern_bench_small there. Both apps run under gunicorn (2 sync workers, loopback) and are
-loaded with wrk (BENCH_SECONDS per page, 2 connections).
+lectern_bench_small there. The baseline and Lectern on both data sets run side by side under
+gunicorn (2 sync workers each, loopback); page after page, wrk (2 connections) loads the
+baseline (BASELINE_SECONDS), then the page at full scale (BENCH_SECONDS) and at 1/100
+(SMALL_SECONDS), so each ratio compares figures taken seconds apart.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess  # nosec B404: fixed argument lists, no shell
 import sys
 import tempfile
@@ -34,6 +37,7 @@ LECTURERS = int(os.environ.get("BENCH_LECTURERS", "3000"))
 YEARS = int(os.environ.get("BENCH_YEARS", "10"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 SMALL_SECONDS = max(3, SECONDS // 2)
+BASELINE_SECONDS = max(3, SECONDS // 2)  # before each page: the page's ratios are to this measure
 WARM_UP_SECONDS = 1  # wrk on each page before it is measured: both workers past their first requests
 
 # page → (throughput target as a share of the baseline's, p99 target as a multiple of it)
@@ -172,8 +176,7 @@ class Session:
 def run_target(target: Target) -> None:
     ensure_dataset(target.big_url, UNITS, LECTURERS, YEARS)
     ensure_dataset(target.small_url, max(1, UNITS // 100), max(6, LECTURERS // 100), YEARS)
-    full = measure_scale(target, "full", target.big_url, SECONDS)
-    small = measure_scale(target, "small", target.small_url, SMALL_SECONDS)
+    full, small = measure_pages(target)
     for name, small_p50 in small.medians.items():
         full_p50 = full.medians[name]
         ratio = full_p50 / small_p50 if small_p50 else float("inf")
@@ -203,50 +206,85 @@ class Scale:
     rss: float = 0.0
 
 
-def measure_scale(target: Target, scale: str, url: str, seconds: int) -> Scale:
-    """The baseline, then every page of Lectern under wrk, on ``url``; at full scale the page
-    rows, the chart miss row and the baseline row go into the table."""
-    known = ids(url)
-    result = Scale(queries=queries_per_page(url, known))
-    baseline = Server("bench.baseline:create_app()", url)
-    try:
-        wrk(baseline.base + "/", seconds=WARM_UP_SECONDS)  # warmed up as Lectern's pages are
-        base = wrk(baseline.base + "/", seconds=seconds)
-    finally:
-        baseline.stop()
-    lectern = Server("app:create_app()", url)
-    try:
-        director, overseer = Session(lectern.base, DIRECTOR), Session(lectern.base, OVERSEER)
-        token = requests.post(lectern.base + "/api/v1/tokens",
-                              json={"username": DIRECTOR, "password": PASSWORD}).json()["token"]
-        sessions = {"director": director, "overseer": overseer, None: None, "api": None}
-        for name, path, who, how in bench_pages(known):
-            session = sessions[who]
+@dataclass
+class Lectern:
+    """Lectern served on one data set, signed in as the bench's users, and how wrk loads each page."""
+    server: Server
+    known: dict[str, int]
+    sessions: dict = field(default_factory=dict)
+    loads: dict[str, tuple[str, dict, int]] = field(default_factory=dict)  # name → (url, wrk options, GET status)
+
+    @classmethod
+    def start(cls, url: str) -> Lectern:
+        lectern = cls(Server("app:create_app()", url), ids(url))
+        try:
+            lectern.sign_in()
+        except Exception:
+            lectern.server.stop()
+            raise
+        return lectern
+
+    def sign_in(self) -> None:
+        base = self.server.base
+        self.sessions = {"director": Session(base, DIRECTOR), "overseer": Session(base, OVERSEER), None: None}
+        token = requests.post(base + "/api/v1/tokens", json={"username": DIRECTOR, "password": PASSWORD}).json()["token"]
+        for name, path, who, how in bench_pages(self.known):
+            session = self.sessions.get(who)
             http = session.http if session else requests
             headers = {"Authorization": f"Bearer {token}"} if who == "api" else None
-            status = http.get(lectern.base + path, headers=headers, allow_redirects=False).status_code  # warms caches
-            body = urlencode(sheet_form(http.get(lectern.base + path).text)) if how.get("method") == "POST" else ""
-            load = {"cookie": session.cookie if session else "", "body": body, "method": how.get("method", "GET"),
-                    "headers": headers}
-            wrk(lectern.base + path, **load, seconds=WARM_UP_SECONDS)  # each worker's first requests compile templates
-            rate, p50, p99, bad = wrk(lectern.base + path, **load, seconds=seconds)
-            result.medians[name] = p50
-            if scale == "full":
-                target.rows.append(page_row(name, rate, p99, bad, status, base))
-            log(f"[{target.name} {scale}] {name}: {rate:.1f} req/s p50 {p50:.1f} ms p99 {p99:.1f} ms "
-                f"(GET {status}, {bad} non-2xx/3xx; {result.queries[name]} SQL queries)")
-        if scale == "full":
-            target.rows.insert(0, ("baseline (Flask + SQLAlchemy, 50 rows)", f"{base[0]:.1f}", "1.00",
-                                   f"{base[2]:.1f}", "1.00", "—", "—"))
-            miss, bare = chart_miss_vs_matplotlib(director, url, known["unit"], known["lecturer"])
-            target.rows.append(("chart cache miss vs bare matplotlib", f"{miss:.0f} ms", f"{miss / bare:.2f}",
-                                f"{bare:.0f} ms", "", "≤1.5×", "PASS" if miss <= 1.5 * bare else "FAIL"))
-            result.template = director.http.get(lectern.base + "/lecturers/import/template.xlsx").content
-            result.rss = lectern.worker_rss_mb()
-        log(f"[{target.name} {scale}] worker RSS {lectern.worker_rss_mb():.0f} MB")
+            status = http.get(base + path, headers=headers, allow_redirects=False).status_code  # warms caches
+            body = urlencode(sheet_form(http.get(base + path).text)) if how.get("method") == "POST" else ""
+            self.loads[name] = (base + path, {"cookie": session.cookie if session else "", "body": body,
+                                                 "method": how.get("method", "GET"), "headers": headers}, status)
+
+
+def measure_pages(target: Target) -> tuple[Scale, Scale]:
+    """Every page under wrk on the full data set and on 1/100 of it, page after page, each
+    right after a fresh measure of the baseline on the full data set. The three servers run
+    side by side (only the one measured is loaded): a shared machine's speed drifts over a
+    run, and figures taken minutes apart would compare the drift, not the pages."""
+    full, small = Scale(), Scale()
+    full.queries = queries_per_page(target.big_url, ids(target.big_url))
+    small.queries = queries_per_page(target.small_url, ids(target.small_url))
+    baseline = Server("bench.baseline:create_app()", target.big_url)
+    lecterns: dict[str, Lectern] = {}
+    try:
+        for scale, url in (("full", target.big_url), ("small", target.small_url)):
+            lecterns[scale] = Lectern.start(url)
+        wrk(baseline.base + "/", seconds=WARM_UP_SECONDS)
+        bases = []
+        for name in lecterns["full"].loads:
+            base = wrk(baseline.base + "/", seconds=BASELINE_SECONDS)
+            bases.append(base)
+            for scale, result, seconds in (("full", full, SECONDS), ("small", small, SMALL_SECONDS)):
+                url, load, status = lecterns[scale].loads[name]
+                wrk(url, **load, seconds=WARM_UP_SECONDS)  # each worker's first requests compile templates
+                rate, p50, p99, bad = wrk(url, **load, seconds=seconds)
+                result.medians[name] = p50
+                if scale == "full":
+                    target.rows.append(page_row(name, rate, p99, bad, status, base))
+                log(f"[{target.name} {scale}] {name}: {rate:.1f} req/s p50 {p50:.1f} ms p99 {p99:.1f} ms "
+                    f"(baseline {base[0]:.1f} req/s; GET {status}, {bad} non-2xx/3xx; "
+                    f"{result.queries[name]} SQL queries)")
+        rates, p99s = [base[0] for base in bases], [base[2] for base in bases]
+        target.rows.insert(0, ("baseline (Flask + SQLAlchemy, 50 rows)", f"{statistics.median(rates):.1f}", "1.00",
+                               f"{statistics.median(p99s):.1f}", "1.00",
+                               f"median of {len(bases)}: {min(rates):.0f}–{max(rates):.0f} req/s", "—"))
+        lectern = lecterns["full"]
+        miss, bare = chart_miss_vs_matplotlib(lectern.sessions["director"], target.big_url, lectern.known["unit"],
+                                              lectern.known["lecturer"])
+        target.rows.append(("chart cache miss vs bare matplotlib", f"{miss:.0f} ms", f"{miss / bare:.2f}",
+                            f"{bare:.0f} ms", "", "≤1.5×", "PASS" if miss <= 1.5 * bare else "FAIL"))
+        full.template = lectern.sessions["director"].http.get(
+            lectern.server.base + "/lecturers/import/template.xlsx").content
+        full.rss = lectern.server.worker_rss_mb()
+        log(f"[{target.name}] worker RSS {full.rss:.0f} MB (full), {lecterns['small'].server.worker_rss_mb():.0f} MB "
+            f"(1/100)")
     finally:
-        lectern.stop()
-    return result
+        baseline.stop()
+        for lectern in lecterns.values():
+            lectern.server.stop()
+    return full, small
 
 
 def page_row(name: str, rate: float, p99: float, bad: int, status: int, base: tuple) -> tuple:
