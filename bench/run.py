@@ -227,7 +227,8 @@ class Lectern:
     def sign_in(self) -> None:
         base = self.server.base
         self.sessions = {"director": Session(base, DIRECTOR), "overseer": Session(base, OVERSEER), None: None}
-        token = requests.post(base + "/api/v1/tokens", json={"username": DIRECTOR, "password": PASSWORD}).json()["token"]
+        token = requests.post(base + "/api/v1/tokens",
+                              json={"username": DIRECTOR, "password": PASSWORD}).json()["token"]
         for name, path, who, how in bench_pages(self.known):
             session = self.sessions.get(who)
             http = session.http if session else requests
