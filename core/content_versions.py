@@ -151,6 +151,13 @@ def stamp(connection, unit_ids: Iterable[int]) -> int:
     return connection.execute(_STAMP, {"scopes": [SHARED, *unit_ids]}).scalar_one()
 
 
+def stamp_of_unit(unit_id_column) -> sa.ScalarSelect:
+    """SQL for ``stamp`` of one unit given as a column, to read with the row that names the unit
+    (one round trip fewer than reading it after)."""
+    return sa.select(sa.func.coalesce(sa.func.sum(_content_version.c.version), 0)).where(
+        _content_version.c.scope.in_([SHARED, unit_id_column])).scalar_subquery()
+
+
 def province_stamp(connection, province_id: int) -> int:
     """The same for every unit of a province."""
     return connection.execute(_PROVINCE_STAMP, {"province": province_id}).scalar_one()

@@ -27,12 +27,15 @@ from core.models import utcnow
 FRAGMENTS: DerivedCache[Markup] = DerivedCache(size=256)
 
 
-def fragment_key(*parts: Hashable, units: Iterable[int] = (), province: int | None = None) -> tuple:
+def fragment_key(*parts: Hashable, units: Iterable[int] = (), province: int | None = None,
+                 stamp: int | None = None) -> tuple:
     """The key of a part that reads ``units`` (or, with ``province``, every unit of it), for the
-    signed-in user on this request."""
-    connection = db.session.connection()
-    stamp = (content_versions.province_stamp(connection, province) if province is not None
-             else content_versions.stamp(connection, units))
+    signed-in user on this request; ``stamp`` when the caller read the units' stamp already
+    (``content_versions.stamp_of_unit``), with the row it loaded."""
+    if stamp is None:
+        connection = db.session.connection()
+        stamp = (content_versions.province_stamp(connection, province) if province is not None
+                 else content_versions.stamp(connection, units))
     return (request.path, request.query_string, current_user.id, _active_unit(), str(get_locale()),
             utcnow().date(), stamp, *parts)
 

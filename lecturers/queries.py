@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from accounts.models import Unit, User
+from core.content_versions import stamp_of_unit
 from core.extensions import db
 from core.vietnamese import fold
 from lecturers.enums import ClassStatus, PlanState, WorkloadRole
@@ -66,10 +67,13 @@ def class_sessions(class_id: int) -> list[TeachingSession]:
     return list(db.session.scalars(query))
 
 
-def lecturer_heading(lecturer_id: int) -> Lecturer | None:
+def lecturer_heading(lecturer_id: int) -> tuple[Lecturer, int] | None:
     """A lecturer: what their name and who may see them read (their unit is most often the
-    viewer's, already loaded with their session)."""
-    return db.session.scalar(sa.select(Lecturer).where(Lecturer.id == lecturer_id))
+    viewer's, already loaded with their session), and the content stamp of their unit
+    (``core.content_versions``), in one query."""
+    row = db.session.execute(sa.select(Lecturer, stamp_of_unit(Lecturer.unit_id))
+                             .where(Lecturer.id == lecturer_id)).first()
+    return (row[0], row[1]) if row else None
 
 
 def lecturer_profile(lecturer_id: int, year: int) -> tuple[Lecturer, int] | None:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from accounts.models import User
+from core.content_versions import stamp_of_unit
 from core.extensions import db
 from lecturers.models import Lecturer, TeachingSession, TrainingClass
 from reviews.enums import ObservationState
@@ -47,11 +48,14 @@ def observation_query(unit_id: int, filters: ObservationFilters = ObservationFil
     return query.order_by(Observation.date.desc(), Observation.id.desc())
 
 
-def observation_heading(observation_id: int) -> Observation | None:
+def observation_heading(observation_id: int) -> tuple[Observation, int] | None:
     """The observation with what deciding who may see its page, and what they may do there, reads
-    (its unit is most often the viewer's, already loaded with their session: it is not joined)."""
-    return db.session.scalar(sa.select(Observation).where(Observation.id == observation_id).options(
-        joinedload(Observation.lecturer)))
+    (its unit is most often the viewer's, already loaded with their session: it is not joined),
+    and the content stamp of its unit (``core.content_versions``), in one query."""
+    row = db.session.execute(sa.select(Observation, stamp_of_unit(Observation.unit_id))
+                             .where(Observation.id == observation_id)
+                             .options(joinedload(Observation.lecturer))).first()
+    return (row[0], row[1]) if row else None
 
 
 def observation_detail(observation_id: int) -> Observation | None:

@@ -23,8 +23,8 @@ NOW = datetime(2026, 11, 23, 3, 0)
 PAGE_CEILINGS = {
     "login": 0,
     "lecturer list": 2,
-    "lecturer page": 3,
-    "observation detail": 3,
+    "lecturer page": 2,
+    "observation detail": 2,
     "scoresheet save": 9,
     "unit dashboard": 2,
     "province dashboard": 5,

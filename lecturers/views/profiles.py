@@ -77,13 +77,14 @@ def lecturer_create():
 @authenticated
 def lecturer_detail(lecturer_id: int):
     year = date.today().year
-    lecturer = queries.lecturer_heading(lecturer_id)
-    if lecturer is None:
+    found = queries.lecturer_heading(lecturer_id)
+    if found is None:
         abort(404)
+    lecturer, stamp = found
     require_visible(can_view_lecturer(current_user, lecturer))
     return render_template("lecturers/lecturer_detail.html", lecturer=lecturer, year=year,
                            norm=queries.norm_for(lecturer.unit, lecturer.workload_role),
-                           body_key=fragment_key(units=[lecturer.unit_id]),
+                           body_key=fragment_key(units=[lecturer.unit_id], stamp=stamp),
                            load_profile=lambda: queries.lecturer_profile(lecturer_id, year),
                            load_sessions=lambda: queries.lecturer_sessions(lecturer.id),
                            load_plans=lambda: [plan for plan in queries.lecturer_plans(lecturer.id)

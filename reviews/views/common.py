@@ -23,7 +23,7 @@ def load_observation(observation_id: int, query=queries.observation_detail) -> O
     return observation
 
 
-def detail_page(observation: Observation, *, status: int = 200, **forms):
+def detail_page(observation: Observation, *, status: int = 200, stamp: int | None = None, **forms):
     """The observation page; a form that failed is passed in so it shows the user's input. A
     finalised observation that offers the viewer no form (a result to read) is kept by content
     versions (``core.fragments``); the rest changes as people score, and is rendered each time."""
@@ -40,7 +40,7 @@ def detail_page(observation: Observation, *, status: int = 200, **forms):
         context["self_assessment_form"].self_assessment.data = observation.practice.self_assessment
     observation_id = observation.id
     return render_template("reviews/observation_detail.html", observation_heading=observation.lecturer.full_name,
-                           page_key=fragment_key(units=[observation.unit_id]) if only_read else None,
+                           page_key=fragment_key(units=[observation.unit_id], stamp=stamp) if only_read else None,
                            load_page=lambda: observation_page(queries.observation_detail(observation_id), current_user),
                            **context), status
 

@@ -128,7 +128,8 @@ def observation_create():
 @bp.get("/observations/<int:observation_id>")
 @authenticated
 def observation_detail(observation_id: int):
-    return detail_page(load_observation(observation_id, query=queries.observation_heading))
+    observation, stamp = queries.observation_heading(observation_id) or (None, None)
+    return detail_page(load_observation(observation_id, query=lambda _id: observation), stamp=stamp)
 
 
 @bp.get("/observations/coverage")
