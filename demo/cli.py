@@ -55,11 +55,12 @@ def demo_synth(units: int, lecturers: int, years: int, seed: int) -> None:
                             now=utcnow(), progress=bar.update)
     db.session.commit()
     # Planner statistics for the bulk-loaded tables (autovacuum may lag); on PostgreSQL the rows
-    # the triggers updated over and over (units' and lecturers' versions) are vacuumed too, or
-    # reading a unit walks thousands of dead versions of it.
+    # the triggers updated over and over (units', lecturers' and content versions) are vacuumed
+    # too, or reading a unit walks thousands of dead versions of it.
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as autocommit:
-            autocommit.exec_driver_sql("VACUUM ANALYZE")
+            autocommit.exec_driver_sql("VACUUM ANALYZE unit, lecturer, content_version")
+            autocommit.exec_driver_sql("ANALYZE")
     else:
         db.session.execute(sa.text("ANALYZE"))
         db.session.commit()
