@@ -23,14 +23,19 @@ def units_visible_to(user: User) -> list[Unit]:
     return list(db.session.scalars(query.order_by(Unit.province_id, Unit.name)))
 
 
+def has_several_working_units(user: User) -> bool:
+    """Whether the navigation offers a unit switch: roles in several units, or a province to
+    oversee (its board and its centres); read from the grants, no query."""
+    return bool(user.overseen_province_ids()) or len({grant.unit_id for grant in user.grants}) > 1
+
+
 def _working_units_query(user: User) -> sa.Select | None:
     """Every unit where the user holds a role and the units of provinces they oversee; None
     when that is their one granted unit (loaded with the grants: nothing to read)."""
-    own = {grant.unit_id for grant in user.grants}
-    provinces = user.overseen_province_ids()
-    if not provinces and len(own) <= 1:
+    if not has_several_working_units(user):
         return None
-    return (sa.select(Unit).where(sa.or_(Unit.id.in_(own), Unit.province_id.in_(provinces)))
+    own = {grant.unit_id for grant in user.grants}
+    return (sa.select(Unit).where(sa.or_(Unit.id.in_(own), Unit.province_id.in_(user.overseen_province_ids())))
             .order_by(Unit.province_id, Unit.name))
 
 
@@ -40,12 +45,6 @@ def working_units(user: User) -> list[Unit]:
     if query is None:
         return [grant.unit for grant in user.grants[:1]]
     return list(db.session.scalars(query))
-
-
-def has_several_working_units(user: User) -> bool:
-    """Whether the navigation offers a unit switch: roles in several units, or a province to
-    oversee (its board and its centres); read from the grants, no query."""
-    return bool(user.overseen_province_ids()) or len({grant.unit_id for grant in user.grants}) > 1
 
 
 def working_unit(user: User, wanted: int | None) -> Unit | None:

@@ -154,8 +154,7 @@ def stamp(connection, unit_ids: Iterable[int]) -> int:
 def stamp_of_unit(unit_id_column) -> sa.ScalarSelect:
     """SQL for ``stamp`` of one unit given as a column, to read with the row that names the unit
     (one round trip fewer than reading it after)."""
-    return sa.select(sa.func.coalesce(sa.func.sum(_content_version.c.version), 0)).where(
-        _content_version.c.scope.in_([SHARED, unit_id_column])).scalar_subquery()
+    return _SUM.where(_content_version.c.scope.in_([SHARED, unit_id_column])).scalar_subquery()
 
 
 def province_stamp(connection, province_id: int) -> int:
@@ -165,8 +164,8 @@ def province_stamp(connection, province_id: int) -> int:
 
 _content_version = sa.table("content_version", sa.column("scope", sa.Integer), sa.column("version", sa.BigInteger))
 _unit = sa.table("unit", sa.column("id", sa.Integer), sa.column("province_id", sa.Integer))
-_STAMP = sa.select(sa.func.coalesce(sa.func.sum(_content_version.c.version), 0)).where(
-    _content_version.c.scope.in_(sa.bindparam("scopes", expanding=True)))
-_PROVINCE_STAMP = sa.select(sa.func.coalesce(sa.func.sum(_content_version.c.version), 0)).where(sa.or_(
+_SUM = sa.select(sa.func.coalesce(sa.func.sum(_content_version.c.version), 0))
+_STAMP = _SUM.where(_content_version.c.scope.in_(sa.bindparam("scopes", expanding=True)))
+_PROVINCE_STAMP = _SUM.where(sa.or_(
     _content_version.c.scope == SHARED,
     _content_version.c.scope.in_(sa.select(_unit.c.id).where(_unit.c.province_id == sa.bindparam("province")))))

@@ -65,9 +65,8 @@ def open_contests(unit: Unit) -> list[Contest]:
             if services.contest_takes_nominations_from(contest, unit)]
 
 
-def _evidence(unit_ids: list[int], months: int, eligibility: str):
-    win = evidence.window(months, today=utcnow().date())
-    return win, evidence.candidates(unit_ids, win, eligibility=eligibility, past_results=queries.past_results)
+def _evidence(unit_ids: list[int], win: evidence.Window, eligibility: str):
+    return evidence.candidates(unit_ids, win, eligibility=eligibility, past_results=queries.past_results)
 
 
 def _page(unit: Unit, *, months: int, eligibility: str, scope: str, sort: str = "rank", direction: str = "asc",
@@ -83,7 +82,7 @@ def _page(unit: Unit, *, months: int, eligibility: str, scope: str, sort: str = 
     win = evidence.window(months, today=utcnow().date())
 
     def load_rows():
-        rows = _evidence(unit_ids, months, eligibility)[1]
+        rows = _evidence(unit_ids, win, eligibility)
         return sorted_rows(rows, sort, direction), {row.rank: row for row in rows}
 
     return render_template(
@@ -136,7 +135,8 @@ def candidates_decide():
     months, eligibility = months or evidence.DEFAULT_MONTHS, eligibility or Eligibility.ALL
     page = {"months": months, "eligibility": eligibility, "scope": "unit", "contest_id": contest_id,
             "posted": form}
-    win, rows = _evidence([unit.id], months, eligibility)
+    win = evidence.window(months, today=utcnow().date())
+    rows = _evidence([unit.id], win, eligibility)
     by_id = {row.lecturer.id: row for row in rows}
     if not ids:
         errors.append(_("Tick at least one lecturer to nominate."))

@@ -24,17 +24,21 @@ from lecturers.models import Lecturer
 from lecturers.permissions import can_view_lecturer
 
 
-def _ranking(contest_id: int):
-    contest = load_contest(contest_id)
+def _ranked_contest(contest_id: int, query=queries.contest_detail):
+    """The contest (with what ``query`` loads), when the user may see its ranking."""
+    contest = load_contest(contest_id, query=query)
     require(can_view_ranking(current_user, contest))
-    return presenters.ranking_page(contest)
+    return contest
+
+
+def _ranking(contest_id: int):
+    return presenters.ranking_page(_ranked_contest(contest_id))
 
 
 @bp.get("/contests/<int:contest_id>/ranking")
 @authenticated
 def ranking(contest_id: int):
-    contest = load_contest(contest_id, query=queries.contest_heading)
-    require(can_view_ranking(current_user, contest))
+    contest = _ranked_contest(contest_id, query=queries.contest_heading)
     return render_template("contests/ranking.html", contest=contest,
                            ranking_key=fragment_key(province=contest.unit.province_id),
                            load_page=lambda: presenters.ranking_page(queries.contest_detail(contest_id)))
