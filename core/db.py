@@ -1,4 +1,4 @@
-"""Database engine settings: SQLite pragmas and transaction mode, retry of serialisation errors.
+"""Database engine settings: SQLite pragmas, transaction modes and the SQLite writer lock.
 
 SQLite gets WAL, a busy timeout (``BUSY_TIMEOUT_MS``), foreign keys and ``synchronous=FULL`` on every connection.
 Write transactions begin ``IMMEDIATE`` so a transaction that read first cannot fail with
@@ -17,6 +17,13 @@ at READ COMMITTED each statement reads its own snapshot inside a transaction too
 the same, and are spared the BEGIN and ROLLBACK round trips (a third of a small page's). Such a
 request's first write (or locking read) turns the transaction back on, so its writes still
 commit or roll back together.
+
+A view marked ``@reads_first`` (saving a scoresheet: many reads, one short write, and two
+observers may save at the same moment) reads without the SQLite writer lock, as a GET does; its
+write transaction begins at ``begin_writing()`` or at its first write, whichever comes first.
+What it read before may be older than that transaction, as at PostgreSQL's READ COMMITTED: such
+a view re-reads, under ``begin_writing()`` and a row lock, what its write depends on
+(``reviews.services.lock_sheet``). On PostgreSQL the mark changes nothing.
 """
 from __future__ import annotations
 
@@ -29,7 +36,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
@@ -42,6 +49,7 @@ BUSY_TIMEOUT_MS = 15_000
 WRITER_POLL_S = 0.0005
 _WRITER_LOCK = "writer_lock"  # the key of the lock file's descriptor in a pooled connection's info
 _READING = "reading_without_transaction"  # a PostgreSQL connection a read-only request put in autocommit
+_READS_FIRST = "reads_first"  # a SQLite connection reading, before a @reads_first view's write transaction
 # What must not run outside a transaction: writes, savepoints, and reads that lock rows.
 _WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|MERGE|SAVEPOINT)\b|.*\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE|KEY\s+SHARE)\b",
                      re.IGNORECASE | re.DOTALL)
@@ -58,6 +66,28 @@ def reading_only() -> Iterator[None]:
         yield
     finally:
         _reading_only.reset(token)
+
+
+def reads_first(view):
+    """Mark a view whose reads need not share its write's transaction (see the module's text)."""
+    view.reads_first = True
+    return view
+
+
+def begin_writing() -> None:
+    """From here on, the request's transaction writes, and what it reads is current: in a
+    ``@reads_first`` request on SQLite, the reading transaction ends and a write transaction
+    begins (taking the writer lock). Elsewhere the transaction writes already, or (PostgreSQL)
+    its next statement reads current data; nothing to do."""
+    from core.extensions import db
+
+    connection = db.session.connection()
+    if connection.info.get(_READS_FIRST):
+        _start_writing(connection)
+
+
+def _is_reads_first_request() -> bool:
+    return has_request_context() and getattr(current_app.view_functions.get(request.endpoint), "reads_first", False)
 
 
 def configure_engine_events() -> None:
@@ -92,16 +122,32 @@ def _begin(connection) -> None:
     elif connection.dialect.name == "sqlite":
         if read_only:
             connection.exec_driver_sql("BEGIN")
+        elif _is_reads_first_request():
+            connection.info[_READS_FIRST] = True
+            connection.exec_driver_sql("BEGIN")
         else:
             _take_writer_lock(connection)
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _transaction_for_writes(connection, _cursor, statement, _parameters, _context, _executemany) -> None:
-    """A read-only request about to write on PostgreSQL: from here on, in a transaction."""
+    """A read-only request about to write on PostgreSQL: from here on, in a transaction. A
+    ``@reads_first`` request's first write on SQLite: from here on, in a write transaction."""
     if connection.info.get(_READING) and _WRITES.match(statement):
         connection.connection.dbapi_connection.autocommit = False
         del connection.info[_READING]
+    elif connection.info.get(_READS_FIRST) and _WRITES.match(statement):
+        _start_writing(connection)
+
+
+def _start_writing(connection) -> None:
+    """End the reading transaction (it wrote nothing) and begin a write transaction, after the
+    writer lock: SQLite refuses a write from a transaction whose snapshot another writer has
+    moved past (``SQLITE_BUSY_SNAPSHOT``), so the write cannot continue the reading one."""
+    del connection.info[_READS_FIRST]
+    connection.exec_driver_sql("COMMIT")
+    _take_writer_lock(connection)
+    connection.exec_driver_sql("BEGIN IMMEDIATE")  # a database still locked: an OperationalError, a 503
 
 
 def _take_writer_lock(connection) -> None:
@@ -128,6 +174,7 @@ def _take_writer_lock(connection) -> None:
 
 
 def _release_writer_lock(connection) -> None:
+    connection.info.pop(_READS_FIRST, None)
     _unlock(connection.info)
 
 
@@ -136,6 +183,7 @@ def _back_in_pool(dbapi_connection, record) -> None:
         return
     if record.info.pop(_READING, False) and dbapi_connection is not None:
         dbapi_connection.autocommit = False  # as the pool lent it
+    record.info.pop(_READS_FIRST, None)
     _unlock(record.info)
 
 

@@ -13,10 +13,11 @@ from wtforms.widgets import TextInput
 
 from core.forms import BaseForm, OnceForm, id_or_none, options
 from core.i18n import lazy_gettext as _l
+from core.memo import DerivedCache
 from reviews import scoring
 from reviews.enums import PRACTICE_HEADINGS, ConflictKind, ConsolidationMethod, ObservationKind, ObservationState, \
     PracticePurpose, PracticeVerdict, Rating, ResponseKind
-from reviews.rubrics import Criterion, RubricVersion
+from reviews.rubrics import Criterion, FrozenVersion, RubricVersion, ScoredCriterion
 
 TEXT_LIMIT = 20_000
 
@@ -37,7 +38,7 @@ class PlanObservationForm(OnceForm):
     is_unannounced = BooleanField(_l("Unannounced: hidden from the lecturer until finalised"))
 
 
-def score_field_name(criterion: Criterion) -> str:
+def score_field_name(criterion: Criterion | ScoredCriterion) -> str:
     return "score_" + criterion.code.replace(".", "_").replace("-", "_")
 
 
@@ -48,7 +49,7 @@ class _SheetBase(BaseForm):
     recommendations = TextAreaField(_l("Recommendations"), validators=[Optional(), Length(max=TEXT_LIMIT)])
     version = HiddenField()
 
-    criteria: list[Criterion] = []
+    criteria: list[ScoredCriterion] = []
 
     def scores(self) -> dict[str, str]:
         """Scores by criterion code, as typed (validated by the service)."""
@@ -76,10 +77,21 @@ PRACTICE_HEADING_LABELS = {
 }
 
 
-def build_sheet_form(version: RubricVersion, *, practice: bool = False, **kwargs) -> _SheetBase:
-    """A scoresheet form with one select per criterion offering only its valid steps; at a
-    practice lecture, also the comment headings (and the score is optional)."""
+_SHEET_FORMS: DerivedCache[type] = DerivedCache(64)
 
+
+def build_sheet_form(version: FrozenVersion, *, practice: bool = False, **kwargs) -> _SheetBase:
+    """A scoresheet form with one select per criterion offering only its valid steps; at a
+    practice lecture, also the comment headings (and the score is optional). The form class
+    is made once per version (a published version does not change)."""
+    form_class = _SHEET_FORMS.get((version.id, practice))
+    if form_class is None:
+        form_class = _sheet_form_class(version, practice=practice)
+        _SHEET_FORMS.put((version.id, practice), form_class)
+    return form_class(**kwargs)
+
+
+def _sheet_form_class(version: FrozenVersion, *, practice: bool) -> type[_SheetBase]:
     class SheetForm(_SheetBase):
         pass
 
@@ -89,11 +101,11 @@ def build_sheet_form(version: RubricVersion, *, practice: bool = False, **kwargs
                 PRACTICE_HEADING_LABELS[heading], validators=[Optional(), Length(max=TEXT_LIMIT)]))
     SheetForm.criteria = list(version.criteria)
     for criterion in version.criteria:
-        values = scoring.allowed_values(criterion.spec())
+        values = scoring.allowed_values(criterion.spec)
         choices = options([("", "—")] + [(_plain(v), _plain(v)) for v in values])
         setattr(SheetForm, score_field_name(criterion),
                 SelectField(f"{criterion.code}. {criterion.title}", choices=choices, validate_choice=False))
-    return SheetForm(**kwargs)
+    return SheetForm
 
 
 def _plain(value: Decimal) -> str:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from accounts.models import User
@@ -86,22 +86,24 @@ def _fill_domain_criteria(version: RubricVersion) -> None:
         set_committed_value(domain, "criteria", by_domain[domain.id])
 
 
-def observation_for_sheet(observation_id: int, *, lock: bool = False) -> Observation | None:
-    """The observation with what an observer's sheet needs: the rubric version, the sheets and
-    their scores. With ``lock`` the same read takes the observation's row lock (as
-    ``services.lock_observation`` does), so what it reads is current for a change."""
-    version = joinedload(Observation.rubric_version)
-    query = (sa.select(Observation).where(Observation.id == observation_id)
-             .options(joinedload(Observation.lecturer), joinedload(Observation.unit), joinedload(Observation.practice),
-                      version.selectinload(RubricVersion.domains), version.selectinload(RubricVersion.criteria),
-                      version.joinedload(RubricVersion.bands),
-                      selectinload(Observation.sheets).selectinload(Sheet.scores)))
-    if lock:
-        query = query.with_for_update(of=Observation)
-    observation = db.session.execute(query).unique().scalar_one_or_none()  # one row per band: unique()
-    if observation is not None:
-        _fill_domain_criteria(observation.rubric_version)
-    return observation
+def own_sheet(observation_id: int, observer_id: int) -> Sheet | None:
+    """An observer's sheet of an observation, with the observation, in one query. The rubric is
+    read as ``rubrics.frozen_version``, the sheet's page reads its version with
+    ``rubric_version_for_sheet``, and a save reads the scores under the lock
+    (``services.lock_sheet``)."""
+    return db.session.scalars(sa.select(Sheet).join(Sheet.observation)
+                              .where(Sheet.observation_id == observation_id, Sheet.observer_id == observer_id)
+                              .options(contains_eager(Sheet.observation))).one_or_none()
+
+
+def rubric_version_for_sheet(version_id: int) -> RubricVersion:
+    """A rubric version with what a scoresheet page shows: domains, criteria and bands."""
+    query = (sa.select(RubricVersion).where(RubricVersion.id == version_id)
+             .options(selectinload(RubricVersion.domains), selectinload(RubricVersion.criteria),
+                      selectinload(RubricVersion.bands)))
+    version = db.session.scalars(query).one()
+    _fill_domain_criteria(version)
+    return version
 
 
 def my_open_sheets(user: User, *, today: date, days: int = 7) -> list[Sheet]:

@@ -6,17 +6,24 @@ to the criteria of a version any observation uses). Editing makes a new draft ve
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from accounts.models import Unit
 from core.extensions import db
+from core.memo import DerivedCache
 from core.models import TimestampMixin, utcnow
 from reviews.enums import RubricVersionState
 from reviews.scoring import BandSpec, CriterionSpec, RubricSpec
+
+if TYPE_CHECKING:
+    from reviews.models import SheetScore
 
 POINTS = sa.Numeric(6, 2)
 
@@ -162,3 +169,51 @@ class RatingBand(db.Model):
     version: Mapped[RubricVersion] = relationship(back_populates="bands")
 
     __table_args__ = (sa.UniqueConstraint("version_id", "code"),)
+
+
+@dataclass(frozen=True)
+class ScoredCriterion:
+    """A criterion as a scoresheet form and a save read it."""
+
+    id: int
+    code: str
+    title: str
+    spec: CriterionSpec
+
+
+@dataclass(frozen=True)
+class FrozenVersion:
+    """What a published (so frozen) rubric version scores sheets with, kept by each worker under
+    the version's id (``frozen_version``): a save needs no rubric rows read again."""
+
+    id: int
+    spec: RubricSpec
+    criteria: tuple[ScoredCriterion, ...]
+    codes: Mapping[int, str]  # criterion id → code
+    ids: Mapping[str, int]  # code → criterion id
+
+    def score_map(self, scores: Iterable[SheetScore]) -> dict[str, Decimal]:
+        """Scores by criterion code."""
+        return {self.codes[score.criterion_id]: score.value for score in scores}
+
+
+_FROZEN: DerivedCache[FrozenVersion] = DerivedCache(64)
+
+
+def frozen_version(version_id: int) -> FrozenVersion:
+    """The version as scoring reads it; kept once it is published (only drafts change, and
+    observations use published versions only)."""
+    kept = _FROZEN.get(version_id)
+    if kept is not None:
+        return kept
+    version = db.session.scalars(sa.select(RubricVersion).where(RubricVersion.id == version_id).options(
+        selectinload(RubricVersion.domains), selectinload(RubricVersion.criteria),
+        selectinload(RubricVersion.bands))).one()
+    criteria = tuple(ScoredCriterion(id=criterion.id, code=criterion.code, title=criterion.title,
+                                     spec=criterion.spec()) for criterion in version.criteria)
+    frozen = FrozenVersion(id=version.id, spec=version.spec(), criteria=criteria,
+                           codes={criterion.id: criterion.code for criterion in criteria},
+                           ids={criterion.code: criterion.id for criterion in criteria})
+    if not version.is_draft:
+        _FROZEN.put(version_id, frozen)
+    return frozen

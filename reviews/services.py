@@ -11,9 +11,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, joinedload
 
 from accounts.enums import Role
 from accounts.models import Unit, User
+from core.db import begin_writing
 from core.errors import DomainError
 from core.extensions import db
 from core.i18n import lazy_gettext as _l
@@ -24,7 +26,7 @@ from reviews.enums import (OBSERVATION_TRANSITIONS, ConsolidationMethod, Observa
                            ResponseKind, RubricVersionState, SheetState)
 from reviews.models import (Amendment, Observation, ObservationResponse, ObservationScore, ObserverConflict,
                             ReviewSettings, Sheet, SheetScore)
-from reviews.rubrics import RubricVersion
+from reviews.rubrics import FrozenVersion, RubricVersion, frozen_version
 
 SCORER_ROLES = {Role.DIRECTOR, Role.REVIEWER}
 MAX_TEXT = 20_000
@@ -136,6 +138,7 @@ def lock_observation(observation: Observation) -> Observation:
     of failing on a version that moved meanwhile: a sheet submitted twice is seen as submitted,
     a finalised observation as finalised. PostgreSQL waits for the row lock here; SQLite's
     write transactions are serialised already (``BEGIN IMMEDIATE``, see core.db)."""
+    begin_writing()
     db.session.execute(sa.select(Observation.id).where(Observation.id == observation.id).with_for_update())
     db.session.scalars(sa.select(Observation).where(Observation.id == observation.id)
                        .execution_options(populate_existing=True)).all()
@@ -161,8 +164,8 @@ def save_sheet(sheet: Sheet, *, scores: Mapping[str, object], texts: Mapping[str
     if _stale(sheet, expected_version):
         raise DomainError(_l("This sheet was saved from another window after you opened it. "
                              "Your input is kept below: check it and save again."), status=409, code="conflict")
-    rubric = sheet.observation.rubric_version
-    valid = validated_scores(rubric.spec(), scores, complete=False)
+    rubric = frozen_version(sheet.observation.rubric_version_id)
+    valid = validated_scores(rubric.spec, scores, complete=False)
     before, after = _write_scores(sheet, rubric, valid)
     if after:
         log_action("sheet_scores_saved", sheet, actor_id=actor.id, unit_id=sheet.observation.unit_id,
@@ -195,10 +198,24 @@ _REASONS = {"not_a_number": _l("not a number"), "out_of_range": _l("outside 0 to
             "unknown_criterion": _l("unknown criterion")}
 
 
-def _write_scores(sheet: Sheet, rubric: RubricVersion, valid: Mapping[str, Decimal]) -> tuple[dict, dict]:
+def lock_sheet(sheet: Sheet) -> Sheet:
+    """``lock_observation`` for one observer's change to their own sheet: the observation's row
+    lock, then the observation, the sheet and its scores (and comments) read again, current (by a
+    statement of its own: PostgreSQL reads what a locking statement joins as it was before the
+    wait). Saving one's own sheet reads nothing of the other sheets."""
+    begin_writing()
+    db.session.execute(sa.select(Observation.id).where(Observation.id == sheet.observation_id).with_for_update())
+    loads = [contains_eager(Sheet.observation), joinedload(Sheet.scores)]
+    if sheet.observation.kind == ObservationKind.PRACTICE_LECTURE:
+        loads.append(joinedload(Sheet.practice_comment))
+    db.session.scalars(sa.select(Sheet).join(Sheet.observation).where(Sheet.id == sheet.id).options(*loads)
+                       .execution_options(populate_existing=True)).unique().one()
+    return sheet
+
+
+def _write_scores(sheet: Sheet, rubric: FrozenVersion, valid: Mapping[str, Decimal]) -> tuple[dict, dict]:
     """Store the scores; return the (before, after) of those that changed, for the audit log."""
-    criteria = {criterion.code: criterion for criterion in rubric.criteria}
-    current = {score.criterion.code: score for score in sheet.scores}
+    current = {rubric.codes[score.criterion_id]: score for score in sheet.scores}
     before, after = {}, {}
     for code, value in valid.items():
         old = current[code].value if code in current else None
@@ -207,19 +224,17 @@ def _write_scores(sheet: Sheet, rubric: RubricVersion, valid: Mapping[str, Decim
         if code in current:
             current[code].value = value
         else:
-            # The criterion itself, not only its id: a pending row's relationship is not loaded,
-            # and the totals below read scores by criterion code.
-            sheet.scores.append(SheetScore(criterion=criteria[code], value=value))
+            sheet.scores.append(SheetScore(criterion_id=rubric.ids[code], value=value))
     return before, after
 
 
-def _store_totals(sheet: Sheet, rubric: RubricVersion, *, provisional: bool) -> None:
-    values = {score.criterion.code if score.criterion else None: score.value for score in sheet.scores}
-    spec = rubric.spec()
+def _store_totals(sheet: Sheet, rubric: FrozenVersion, *, provisional: bool) -> None:
+    values = rubric.score_map(sheet.scores)
     total = scoring.sheet_total(values)
     sheet.total = total
-    sheet.percent = scoring.percent(total, spec.max_total)
-    sheet.rating = None if provisional and len(values) < len(spec.criteria) else scoring.rating(spec, total, values)
+    sheet.percent = scoring.percent(total, rubric.spec.max_total)
+    sheet.rating = None if provisional and len(values) < len(rubric.spec.criteria) else \
+        scoring.rating(rubric.spec, total, values)
 
 
 def submit_sheet(sheet: Sheet, *, actor: User, now: datetime) -> Sheet:
@@ -230,11 +245,11 @@ def submit_sheet(sheet: Sheet, *, actor: User, now: datetime) -> Sheet:
         return sheet
     if sheet.observation.is_finalized:
         raise DomainError(_l("This observation is already finalised."), status=409, code="conflict")
-    rubric = sheet.observation.rubric_version
+    rubric = frozen_version(sheet.observation.rubric_version_id)
     if sheet.observation.kind == ObservationKind.PRACTICE_LECTURE:
         _check_practice_sheet(sheet)
     if sheet.scores or sheet.observation.kind != ObservationKind.PRACTICE_LECTURE:
-        validated_scores(rubric.spec(), sheet.score_map(), complete=True)
+        validated_scores(rubric.spec, rubric.score_map(sheet.scores), complete=True)
         _store_totals(sheet, rubric, provisional=False)
     else:  # comments only: no score, so no figures (a draft saved without scores carries zeros)
         sheet.total = sheet.percent = sheet.rating = None

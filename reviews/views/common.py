@@ -8,7 +8,7 @@ from core.fragments import fragment_key
 from core.permissions import require_visible
 from reviews import queries
 from reviews.enums import ObservationKind
-from reviews.models import Observation, Sheet
+from reviews.models import Observation
 from reviews.permissions import can_respond_to_observation, can_view_observation
 
 
@@ -44,9 +44,3 @@ def detail_page(observation: Observation, *, status: int = 200, stamp: int | Non
                            load_page=lambda: observation_page(queries.observation_detail(observation_id), current_user),
                            **context), status
 
-
-def own_sheet(observation: Observation) -> Sheet:
-    sheet = next((s for s in observation.sheets if s.observer_id == current_user.id), None)
-    if sheet is None:
-        abort(404)
-    return sheet

@@ -1,37 +1,43 @@
 """An observer's own scoresheet: fill, save (also by autosave), submit."""
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core.db import reads_first
 from core.errors import DomainError
 from core.extensions import db
 from core.forms import show_error
 from core.models import utcnow
 from core.permissions import authenticated
-from reviews import practice, queries, scoring, services
-from reviews.enums import PRACTICE_HEADINGS
+from reviews import practice, queries, services
+from reviews.enums import PRACTICE_HEADINGS, ObservationKind
 from reviews.forms import build_sheet_form, score_field_name
+from reviews.models import Sheet
+from reviews.rubrics import frozen_version
 from reviews.views import bp
-from reviews.views.common import load_observation, own_sheet
 
 
-def _load(observation_id: int):
-    """The observation for its sheet; a POST takes the observation's row lock in the same read
-    (concurrent writers then run one after another on current data, see ``lock_observation``)."""
-    lock = request.method == "POST"
-    return load_observation(observation_id, lambda key: queries.observation_for_sheet(key, lock=lock))
+def _own_sheet(observation_id: int) -> Sheet:
+    """The user's own sheet of the observation, or 404 (an observer may see the observation:
+    ``can_view_observation``). A save reads it without a lock (``@reads_first``), then takes the
+    lock and reads again what the write depends on (``services.lock_sheet``)."""
+    sheet = queries.own_sheet(observation_id, current_user.id)
+    if sheet is None:
+        abort(404)
+    return sheet
 
 
 def _form_for(sheet, **kwargs):
-    is_practice = sheet.observation.practice is not None
-    form = build_sheet_form(sheet.observation.rubric_version, practice=is_practice, **kwargs)
+    is_practice = sheet.observation.kind == ObservationKind.PRACTICE_LECTURE
+    rubric = frozen_version(sheet.observation.rubric_version_id)
+    form = build_sheet_form(rubric, practice=is_practice, **kwargs)
     if request.method == "GET":
         if is_practice and sheet.practice_comment is not None:
             for heading in PRACTICE_HEADINGS:
                 getattr(form, f"comment_{heading}").data = getattr(sheet.practice_comment, heading)
-        scores = sheet.score_map()
+        scores = rubric.score_map(sheet.scores)
         for criterion in form.criteria:
             value = scores.get(criterion.code)
             getattr(form, score_field_name(criterion)).data = "" if value is None else \
@@ -47,31 +53,42 @@ def _save(sheet, form) -> None:
     """The draft's scores and texts, and at a practice lecture the comments by heading."""
     services.save_sheet(sheet, scores=form.scores(), texts=form.texts(), actor=current_user, now=utcnow(),
                         expected_version=form.expected_version())
-    if sheet.observation.practice is not None:
+    if sheet.observation.kind == ObservationKind.PRACTICE_LECTURE:
         practice.save_comments(sheet, comments=form.comments(), actor=current_user, now=utcnow())
 
 
 def _render(sheet, form, status: int = 200):
-    version = sheet.observation.rubric_version
     return render_template("reviews/sheet_form.html", sheet=sheet, observation=sheet.observation, form=form,
-                           version=version, allowed={c.code: scoring.allowed_values(c.spec())
-                                                     for c in version.criteria}), status
+                           version=queries.rubric_version_for_sheet(sheet.observation.rubric_version_id)), status
+
+
+def _is_closed(sheet) -> bool:
+    return sheet.is_submitted or sheet.observation.is_finalized
+
+
+def _closed(sheet):
+    """A submitted sheet or a finalised observation: the observation's page, and what happened
+    to a save."""
+    if request.method == "POST" and sheet.is_submitted:
+        flash(_("Your sheet was already submitted; nothing changed."), "info")
+    elif request.method == "POST":
+        flash(_("This observation was finalised before your sheet was submitted; nothing changed."), "warning")
+    return redirect(url_for("reviews.observation_detail", observation_id=sheet.observation_id))
 
 
 @bp.route("/observations/<int:observation_id>/sheet", methods=["GET", "POST"])
+@reads_first
 @authenticated
 def sheet_edit(observation_id: int):
-    observation = _load(observation_id)
-    sheet = own_sheet(observation)
-    if sheet.is_submitted or observation.is_finalized:
-        if request.method == "POST" and sheet.is_submitted:
-            flash(_("Your sheet was already submitted; nothing changed."), "info")
-        elif request.method == "POST":
-            flash(_("This observation was finalised before your sheet was submitted; nothing changed."), "warning")
-        return redirect(url_for("reviews.observation_detail", observation_id=observation.id))
+    sheet = _own_sheet(observation_id)
+    if _is_closed(sheet):
+        return _closed(sheet)
     form = _form_for(sheet)
     if not form.validate_on_submit():
         return _render(sheet, form, 422 if form.errors else 200)
+    services.lock_sheet(sheet)  # read again, current: another window or the chair may have moved it
+    if _is_closed(sheet):
+        return _closed(sheet)
     try:
         _save(sheet, form)
         if request.form.get("action") == "submit":
@@ -93,15 +110,16 @@ def sheet_edit(observation_id: int):
 
 
 @bp.post("/observations/<int:observation_id>/sheet/autosave")
+@reads_first
 @authenticated
 def sheet_autosave(observation_id: int):
     """Save the draft in the background (JavaScript); answers JSON, and 409 when the page is stale."""
-    observation = _load(observation_id)
-    sheet = own_sheet(observation)
+    sheet = _own_sheet(observation_id)
     form = _form_for(sheet)
     if not form.validate_on_submit():
         return jsonify({"ok": False, "errors": form.errors}), 422
     try:
+        services.lock_sheet(sheet)
         _save(sheet, form)
     except DomainError as error:
         db.session.rollback()

@@ -686,3 +686,26 @@ def test_the_observation_page_links_unit_staff_to_its_rubric(world, login):
     lecturer = login(world.lecturer_user).get(f"/observations/{world.observation.id}").get_data(as_text=True)
 
     assert (staff.count(link), lecturer.count(link)) == (1, 0)
+
+
+def test_scoring_reads_a_draft_afresh_and_keeps_a_published_version(world):
+    """``frozen_version``: what a save scores with. A draft still changes, so it is read each
+    time; once published the version is frozen and each worker keeps it."""
+    from reviews.forms import build_sheet_form
+    from reviews.rubrics import frozen_version
+
+    version = _own_rubric(world, criteria=1)
+    assert set(frozen_version(version.id).ids) == {"1.1"}
+    authoring.save_criterion(version, None, domain=version.domains[0], values=_criterion("1.2"))
+    db.session.flush()
+    assert set(frozen_version(version.id).ids) == {"1.1", "1.2"}
+
+    _publish(world, version)
+    db.session.flush()
+    kept = frozen_version(version.id)
+    assert frozen_version(version.id) is kept
+    assert kept.spec == version.spec() and kept.codes == {c.id: c.code for c in version.criteria}
+    form = build_sheet_form(kept, meta={"csrf": False})
+    assert [field.label.text for field in (form.score_1_1, form.score_1_2)] == ["1.1. Tiêu chí 1.1",
+                                                                               "1.2. Tiêu chí 1.2"]
+    assert type(build_sheet_form(kept, meta={"csrf": False})) is type(form)  # the form class is made once
