@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -71,9 +72,14 @@ def lecturer_heading(lecturer_id: int) -> tuple[Lecturer, int] | None:
     """A lecturer: what their name and who may see them read (their unit is most often the
     viewer's, already loaded with their session), and the content stamp of their unit
     (``core.content_versions``), in one query."""
-    row = db.session.execute(sa.select(Lecturer, stamp_of_unit(Lecturer.unit_id))
-                             .where(Lecturer.id == lecturer_id)).first()
+    row = db.session.execute(_lecturer_heading_query(), {"id": lecturer_id}).first()
     return (row[0], row[1]) if row else None
+
+
+@cache
+def _lecturer_heading_query() -> sa.Select:
+    """Built once (every view of a lecturer runs it), with the id as a parameter."""
+    return sa.select(Lecturer, stamp_of_unit(Lecturer.unit_id)).where(Lecturer.id == sa.bindparam("id"))
 
 
 def lecturer_profile(lecturer_id: int, year: int) -> tuple[Lecturer, int] | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -52,10 +53,15 @@ def observation_heading(observation_id: int) -> tuple[Observation, int] | None:
     """The observation with what deciding who may see its page, and what they may do there, reads
     (its unit is most often the viewer's, already loaded with their session: it is not joined),
     and the content stamp of its unit (``core.content_versions``), in one query."""
-    row = db.session.execute(sa.select(Observation, stamp_of_unit(Observation.unit_id))
-                             .where(Observation.id == observation_id)
-                             .options(joinedload(Observation.lecturer))).first()
+    row = db.session.execute(_observation_heading_query(), {"id": observation_id}).first()
     return (row[0], row[1]) if row else None
+
+
+@cache
+def _observation_heading_query() -> sa.Select:
+    """Built once (every view of an observation runs it), with the id as a parameter."""
+    return (sa.select(Observation, stamp_of_unit(Observation.unit_id)).where(Observation.id == sa.bindparam("id"))
+            .options(joinedload(Observation.lecturer)))
 
 
 def observation_detail(observation_id: int) -> Observation | None:

@@ -34,8 +34,8 @@ def lecturer_list():
     search = request.args.get("q", "").strip()[:100]
     kind = request.args.get("kind") if request.args.get("kind") in {k.value for k in LecturerKind} else None
     include_inactive = request.args.get("inactive") == "1"
-    query = queries.lecturer_query(unit.id, search=search, kind=kind, include_inactive=include_inactive)
-    return render_template("lecturers/lecturer_list.html", load_page=lambda: paginate(query, per_page=50),
+    return render_template("lecturers/lecturer_list.html", load_page=lambda: paginate(queries.lecturer_query(
+                               unit.id, search=search, kind=kind, include_inactive=include_inactive), per_page=50),
                            table_key=fragment_key(units=[unit.id]), unit=unit, search=search, kind=kind,
                            include_inactive=include_inactive, kinds=list(LecturerKind))
 
