@@ -86,6 +86,16 @@ def begin_writing() -> None:
         _start_writing(connection)
 
 
+def lock_rows(statement, parameters: dict) -> None:
+    """Hold the rows a ``SELECT … FOR UPDATE`` picks until the transaction ends: on PostgreSQL,
+    run it; a SQLite write transaction holds the whole database already (``BEGIN IMMEDIATE``,
+    ``begin_writing()``), so there is nothing to run."""
+    from core.extensions import db
+
+    if db.session.connection().dialect.name != "sqlite":
+        db.session.execute(statement, parameters)
+
+
 def _is_reads_first_request() -> bool:
     return has_request_context() and getattr(current_app.view_functions.get(request.endpoint), "reads_first", False)
 

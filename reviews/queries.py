@@ -97,9 +97,16 @@ def own_sheet(observation_id: int, observer_id: int) -> Sheet | None:
     read as ``rubrics.frozen_version``, the sheet's page reads its version with
     ``rubric_version_for_sheet``, and a save reads the scores under the lock
     (``services.lock_sheet``)."""
-    return db.session.scalars(sa.select(Sheet).join(Sheet.observation)
-                              .where(Sheet.observation_id == observation_id, Sheet.observer_id == observer_id)
-                              .options(contains_eager(Sheet.observation))).one_or_none()
+    return db.session.scalars(_own_sheet_query(), {"observation": observation_id, "observer": observer_id}
+                              ).one_or_none()
+
+
+@cache
+def _own_sheet_query() -> sa.Select:
+    """Built once (every save runs it), with the ids as parameters."""
+    return (sa.select(Sheet).join(Sheet.observation)
+            .where(Sheet.observation_id == sa.bindparam("observation"), Sheet.observer_id == sa.bindparam("observer"))
+            .options(contains_eager(Sheet.observation)))
 
 
 def rubric_version_for_sheet(version_id: int) -> RubricVersion:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from functools import cache
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -15,7 +16,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from accounts.enums import Role
 from accounts.models import Unit, User
-from core.db import begin_writing
+from core.db import begin_writing, lock_rows
 from core.errors import DomainError
 from core.extensions import db
 from core.i18n import lazy_gettext as _l
@@ -130,6 +131,9 @@ def declare_conflict(*, unit: Unit, observer: User, lecturer: Lecturer, kind: st
 # --- sheets -----------------------------------------------------------------------------------
 
 
+_LOCK_OBSERVATION = sa.select(Observation.id).where(Observation.id == sa.bindparam("id")).with_for_update()
+
+
 def lock_observation(observation: Observation) -> Observation:
     """Take the observation's row lock and re-read it and its sheets, before changing either.
 
@@ -139,7 +143,7 @@ def lock_observation(observation: Observation) -> Observation:
     a finalised observation as finalised. PostgreSQL waits for the row lock here; SQLite's
     write transactions are serialised already (``BEGIN IMMEDIATE``, see core.db)."""
     begin_writing()
-    db.session.execute(sa.select(Observation.id).where(Observation.id == observation.id).with_for_update())
+    lock_rows(_LOCK_OBSERVATION, {"id": observation.id})
     db.session.scalars(sa.select(Observation).where(Observation.id == observation.id)
                        .execution_options(populate_existing=True)).all()
     db.session.scalars(sa.select(Sheet).where(Sheet.observation_id == observation.id)
@@ -204,13 +208,21 @@ def lock_sheet(sheet: Sheet) -> Sheet:
     statement of its own: PostgreSQL reads what a locking statement joins as it was before the
     wait). Saving one's own sheet reads nothing of the other sheets."""
     begin_writing()
-    db.session.execute(sa.select(Observation.id).where(Observation.id == sheet.observation_id).with_for_update())
-    loads = [contains_eager(Sheet.observation), joinedload(Sheet.scores)]
-    if sheet.observation.kind == ObservationKind.PRACTICE_LECTURE:
-        loads.append(joinedload(Sheet.practice_comment))
-    db.session.scalars(sa.select(Sheet).join(Sheet.observation).where(Sheet.id == sheet.id).options(*loads)
-                       .execution_options(populate_existing=True)).unique().one()
+    lock_rows(_LOCK_OBSERVATION, {"id": sheet.observation_id})
+    practice = sheet.observation.kind == ObservationKind.PRACTICE_LECTURE
+    db.session.scalars(_sheet_again_query(practice), {"id": sheet.id}).unique().one()
     return sheet
+
+
+@cache
+def _sheet_again_query(practice: bool) -> sa.Select:
+    """The sheet with its observation and scores (and at a practice lecture its comments), read
+    over what the session holds; built once each (every save runs one)."""
+    loads = [contains_eager(Sheet.observation), joinedload(Sheet.scores)]
+    if practice:
+        loads.append(joinedload(Sheet.practice_comment))
+    return (sa.select(Sheet).join(Sheet.observation).where(Sheet.id == sa.bindparam("id")).options(*loads)
+            .execution_options(populate_existing=True))
 
 
 def _write_scores(sheet: Sheet, rubric: FrozenVersion, valid: Mapping[str, Decimal]) -> tuple[dict, dict]:
@@ -219,8 +231,9 @@ def _write_scores(sheet: Sheet, rubric: FrozenVersion, valid: Mapping[str, Decim
     before, after = {}, {}
     for code, value in valid.items():
         old = current[code].value if code in current else None
-        if old != value:
-            before[code], after[code] = old, value
+        if old == value:
+            continue  # an unchanged score is not written (an autosave sends every score each time)
+        before[code], after[code] = old, value
         if code in current:
             current[code].value = value
         else:
