@@ -20,10 +20,10 @@ commit or roll back together.
 
 A view marked ``@reads_first`` (saving a scoresheet: many reads, one short write, and two
 observers may save at the same moment) reads without the SQLite writer lock, as a GET does; its
-write transaction begins at ``begin_writing()`` or at its first write, whichever comes first.
-What it read before may be older than that transaction, as at PostgreSQL's READ COMMITTED: such
-a view re-reads, under ``begin_writing()`` and a row lock, what its write depends on
-(``reviews.services.lock_sheet``). On PostgreSQL the mark changes nothing.
+write transaction begins at ``begin_writing()``. What it read before may be older than that
+transaction, as at PostgreSQL's READ COMMITTED, so after ``begin_writing()`` (and a row lock) it
+reads again what its write depends on (``reviews.services.lock_sheet``); a write before
+``begin_writing()`` is a programming error and is refused. On PostgreSQL the mark changes nothing.
 """
 from __future__ import annotations
 
@@ -43,8 +43,9 @@ from sqlalchemy.pool import Pool
 
 _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # A write waits this long for the SQLite write lock before the request answers 503 (core.errors).
-# Each write request holds the lock for its whole length (~0.15 s), so 5 s let a burst of about
-# twenty simultaneous submissions fail; 15 s stays well inside gunicorn's 30 s worker timeout.
+# A write request holds the lock from its first statement to its end (a @reads_first one from
+# begin_writing()); with each taking ~0.15 s, 5 s let a burst of about twenty simultaneous
+# submissions fail; 15 s stays well inside gunicorn's 30 s worker timeout.
 BUSY_TIMEOUT_MS = 15_000
 WRITER_POLL_S = 0.0005
 _WRITER_LOCK = "writer_lock"  # the key of the lock file's descriptor in a pooled connection's info
@@ -78,7 +79,7 @@ def begin_writing() -> None:
     """From here on, the request's transaction writes, and what it reads is current: in a
     ``@reads_first`` request on SQLite, the reading transaction ends and a write transaction
     begins (taking the writer lock). Elsewhere the transaction writes already, or (PostgreSQL)
-    its next statement reads current data; nothing to do."""
+    its next statement reads current data: nothing to do."""
     from core.extensions import db
 
     connection = db.session.connection()
@@ -142,12 +143,14 @@ def _begin(connection) -> None:
 
 def _transaction_for_writes(connection, _cursor, statement, _parameters, _context, _executemany) -> None:
     """A read-only request about to write on PostgreSQL: from here on, in a transaction. A
-    ``@reads_first`` request's first write on SQLite: from here on, in a write transaction."""
+    ``@reads_first`` request about to write on SQLite before ``begin_writing()``: refused, since
+    it would write what it read without the lock (and SQLite would refuse it once another writer
+    committed)."""
     if connection.info.get(_READING) and _WRITES.match(statement):
         connection.connection.dbapi_connection.autocommit = False
         del connection.info[_READING]
     elif connection.info.get(_READS_FIRST) and _WRITES.match(statement):
-        _start_writing(connection)
+        raise RuntimeError("a @reads_first view writes only after core.db.begin_writing()")
 
 
 def _start_writing(connection) -> None:

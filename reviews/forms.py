@@ -83,11 +83,12 @@ _SHEET_FORMS: DerivedCache[type] = DerivedCache(64)
 def build_sheet_form(version: FrozenVersion, *, practice: bool = False, **kwargs) -> _SheetBase:
     """A scoresheet form with one select per criterion offering only its valid steps; at a
     practice lecture, also the comment headings (and the score is optional). The form class
-    is made once per version (a published version does not change)."""
+    of a published version is made once (the version does not change), a draft's each time."""
     form_class = _SHEET_FORMS.get((version.id, practice))
     if form_class is None:
         form_class = _sheet_form_class(version, practice=practice)
-        _SHEET_FORMS.put((version.id, practice), form_class)
+        if not version.is_draft:
+            _SHEET_FORMS.put((version.id, practice), form_class)
     return form_class(**kwargs)
 
 

@@ -183,10 +183,12 @@ class ScoredCriterion:
 
 @dataclass(frozen=True)
 class FrozenVersion:
-    """What a published (so frozen) rubric version scores sheets with, kept by each worker under
-    the version's id (``frozen_version``): a save needs no rubric rows read again."""
+    """What a rubric version scores sheets with, as plain values. A published version is frozen,
+    so each worker keeps it under the version's id (``frozen_version``), and a save reads no
+    rubric rows; a draft's is read afresh each time."""
 
     id: int
+    is_draft: bool
     spec: RubricSpec
     criteria: tuple[ScoredCriterion, ...]
     codes: Mapping[int, str]  # criterion id → code
@@ -211,9 +213,9 @@ def frozen_version(version_id: int) -> FrozenVersion:
         selectinload(RubricVersion.bands))).one()
     criteria = tuple(ScoredCriterion(id=criterion.id, code=criterion.code, title=criterion.title,
                                      spec=criterion.spec()) for criterion in version.criteria)
-    frozen = FrozenVersion(id=version.id, spec=version.spec(), criteria=criteria,
+    frozen = FrozenVersion(id=version.id, is_draft=version.is_draft, spec=version.spec(), criteria=criteria,
                            codes={criterion.id: criterion.code for criterion in criteria},
                            ids={criterion.code: criterion.id for criterion in criteria})
-    if not version.is_draft:
+    if not frozen.is_draft:
         _FROZEN.put(version_id, frozen)
     return frozen

@@ -115,53 +115,60 @@ def test_work_that_only_reads_holds_neither_lock_while_a_writer_writes(engine, t
         assert connection.exec_driver_sql("SELECT text FROM note").scalars().all() == ["saved meanwhile"]
 
 
-def _reads_first_app():
-    from flask import Flask
-
-    app = Flask(__name__)
-
-    @app.post("/save")
-    @core_db.reads_first
-    def save():  # the test drives the connection itself, inside this view's request
-        return ""
-
-    return app
-
-
-def test_a_reads_first_request_reads_without_the_lock_and_writes_after_another_writer(engine, tmp_path):
-    """A scoresheet save reads while another writer holds the lock; its write comes after that
-    writer's commit, in a transaction of its own, and sees what it wrote (no stale snapshot)."""
-    with engine.begin():
-        pass
-    app = _reads_first_app()
-    with app.test_request_context("/save", method="POST"), engine.connect() as connection:
-        connection.begin()
-        connection.exec_driver_sql("SELECT count(*) FROM note").scalar()
-        lock_free_while_reading = _lock_is_free(tmp_path)
-        with engine.begin() as other:  # another worker's save, committed after this one read
-            other.exec_driver_sql("INSERT INTO note VALUES ('first')")
-        connection.exec_driver_sql("INSERT INTO note VALUES ('second')")  # SQLITE_BUSY_SNAPSHOT if it continued
-        held_while_writing = not _lock_is_free(tmp_path)
-        seen = connection.exec_driver_sql("SELECT text FROM note ORDER BY rowid").scalars().all()
-        connection.commit()
-
-    assert lock_free_while_reading and held_while_writing and _lock_is_free(tmp_path)
-    assert seen == ["first", "second"]
-
-
-def test_begin_writing_takes_the_lock_before_a_reads_first_request_reads_again(tmp_path):
-    """``begin_writing()`` in a reads-first request: the writer lock is held from there on (what
-    the request reads next is current), and let go when the request ends."""
+def _reads_first_app(tmp_path):
+    """Lectern on a SQLite file, with a ``@reads_first`` view to open requests on."""
     from app import create_app
     from core.extensions import db
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/lectern.db"})
     app.add_url_rule("/reads-first-probe", "reads_first_probe", core_db.reads_first(lambda: ""), methods=["POST"])
+    with app.app_context():
+        db.session.execute(sa.text("CREATE TABLE note (text TEXT)"))
+        db.session.commit()
+    return app
+
+
+def test_a_reads_first_request_reads_without_the_lock_and_writes_after_another_writer(tmp_path):
+    """A scoresheet save reads while another writer holds the lock; from ``begin_writing()`` it
+    holds the lock, in a transaction of its own that sees what the other wrote meanwhile (a write
+    in the reading transaction would fail: SQLITE_BUSY_SNAPSHOT), and lets go when it ends."""
+    from core.extensions import db
+
+    app = _reads_first_app(tmp_path)
+    other = sa.create_engine(f"sqlite:///{tmp_path}/lectern.db")
     with app.test_request_context("/reads-first-probe", method="POST"):
-        db.session.execute(sa.text("SELECT 1"))
-        before = _lock_is_free(tmp_path)
+        db.session.execute(sa.text("SELECT count(*) FROM note")).scalar()
+        lock_free_while_reading = _lock_is_free(tmp_path)
+        writer = threading.Thread(target=_write_first, args=(other,))  # another worker's save, outside
+        writer.start()                                                 # this request: committed after it read
+        writer.join(5)
         core_db.begin_writing()
-        during = not _lock_is_free(tmp_path)
+        held_while_writing = not _lock_is_free(tmp_path)
+        db.session.execute(sa.text("INSERT INTO note VALUES ('second')"))
+        seen = db.session.execute(sa.text("SELECT text FROM note ORDER BY rowid")).scalars().all()
+        db.session.commit()
+        released = _lock_is_free(tmp_path)
+        db.engine.dispose()
+    other.dispose()
+
+    assert (lock_free_while_reading, held_while_writing, released) == (True, True, True)
+    assert seen == ["first", "second"]
+
+
+def _write_first(engine) -> None:
+    with engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO note VALUES ('first')")
+
+
+def test_a_reads_first_request_may_not_write_before_begin_writing(tmp_path):
+    """It would write what it read without the lock: refused, and nothing is written."""
+    from core.extensions import db
+
+    app = _reads_first_app(tmp_path)
+    with app.test_request_context("/reads-first-probe", method="POST"):
+        db.session.execute(sa.text("SELECT count(*) FROM note")).scalar()
+        with pytest.raises(RuntimeError, match="begin_writing"):
+            db.session.execute(sa.text("INSERT INTO note VALUES ('too early')"))
         db.session.rollback()
-        after = _lock_is_free(tmp_path)
-    assert (before, during, after) == (True, True, True)
+        assert db.session.execute(sa.text("SELECT count(*) FROM note")).scalar() == 0
+        db.engine.dispose()
