@@ -3,7 +3,7 @@
 A key must name everything the value is computed from, including a stamp of the rows it
 reads (see ``reviews.progress.lecturer_with_stamp``): a change to those rows gives a new key, so
 nothing is invalidated by hand and a stale entry is simply never asked for again. What never
-changes once made (a published rubric version, ``reviews.rubrics.frozen_version``) is keyed by
+changes once made (a published rubric version, ``reviews.queries.frozen_version``) is keyed by
 its id alone. Each gunicorn worker keeps its own; the least recently used entries go beyond
 ``size``."""
 from __future__ import annotations

@@ -12,10 +12,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 from accounts.models import User
 from core.content_versions import stamp_of_unit
 from core.extensions import db
+from core.memo import DerivedCache
 from lecturers.models import Lecturer, TeachingSession, TrainingClass
 from reviews.enums import ObservationState
 from reviews.models import Observation, Sheet
-from reviews.rubrics import Rubric, RubricDomain, RubricVersion
+from reviews.rubrics import FrozenVersion, Rubric, RubricDomain, RubricVersion, ScoredCriterion
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def _fill_domain_criteria(version: RubricVersion) -> None:
 
 def own_sheet(observation_id: int, observer_id: int) -> Sheet | None:
     """An observer's sheet of an observation, with the observation, in one query. The rubric is
-    read as ``rubrics.frozen_version``, the sheet's page reads its version with
+    read as ``frozen_version``, the sheet's page reads its version with
     ``rubric_version_for_sheet``, and a save reads the scores under the lock
     (``services.lock_sheet``)."""
     return db.session.scalars(_own_sheet_query(), {"observation": observation_id, "observer": observer_id}
@@ -117,6 +118,26 @@ def rubric_version_for_sheet(version_id: int) -> RubricVersion:
     version = db.session.scalars(query).one()
     _fill_domain_criteria(version)
     return version
+
+
+_FROZEN: DerivedCache[FrozenVersion] = DerivedCache(64)
+
+
+def frozen_version(version_id: int) -> FrozenVersion:
+    """The version as scoring reads it; kept once it is published (only drafts change, and
+    observations use published versions only)."""
+    kept = _FROZEN.get(version_id)
+    if kept is not None:
+        return kept
+    version = rubric_version_for_sheet(version_id)
+    criteria = tuple(ScoredCriterion(id=criterion.id, code=criterion.code, title=criterion.title,
+                                     spec=criterion.spec()) for criterion in version.criteria)
+    frozen = FrozenVersion(id=version.id, is_draft=version.is_draft, spec=version.spec(), criteria=criteria,
+                           codes={criterion.id: criterion.code for criterion in criteria},
+                           ids={criterion.code: criterion.id for criterion in criteria})
+    if not frozen.is_draft:
+        _FROZEN.put(version_id, frozen)
+    return frozen
 
 
 def my_open_sheets(user: User, *, today: date, days: int = 7) -> list[Sheet]:

@@ -13,11 +13,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Unit
 from core.extensions import db
-from core.memo import DerivedCache
 from core.models import TimestampMixin, utcnow
 from reviews.enums import RubricVersionState
 from reviews.scoring import BandSpec, CriterionSpec, RubricSpec
@@ -184,7 +183,7 @@ class ScoredCriterion:
 @dataclass(frozen=True)
 class FrozenVersion:
     """What a rubric version scores sheets with, as plain values. A published version is frozen,
-    so each worker keeps it under the version's id (``frozen_version``), and a save reads no
+    so each worker keeps it under the version's id (``queries.frozen_version``), and a save reads no
     rubric rows; a draft's is read afresh each time."""
 
     id: int
@@ -197,25 +196,3 @@ class FrozenVersion:
     def score_map(self, scores: Iterable[SheetScore]) -> dict[str, Decimal]:
         """Scores by criterion code."""
         return {self.codes[score.criterion_id]: score.value for score in scores}
-
-
-_FROZEN: DerivedCache[FrozenVersion] = DerivedCache(64)
-
-
-def frozen_version(version_id: int) -> FrozenVersion:
-    """The version as scoring reads it; kept once it is published (only drafts change, and
-    observations use published versions only)."""
-    kept = _FROZEN.get(version_id)
-    if kept is not None:
-        return kept
-    version = db.session.scalars(sa.select(RubricVersion).where(RubricVersion.id == version_id).options(
-        selectinload(RubricVersion.domains), selectinload(RubricVersion.criteria),
-        selectinload(RubricVersion.bands))).one()
-    criteria = tuple(ScoredCriterion(id=criterion.id, code=criterion.code, title=criterion.title,
-                                     spec=criterion.spec()) for criterion in version.criteria)
-    frozen = FrozenVersion(id=version.id, is_draft=version.is_draft, spec=version.spec(), criteria=criteria,
-                           codes={criterion.id: criterion.code for criterion in criteria},
-                           ids={criterion.code: criterion.id for criterion in criteria})
-    if not frozen.is_draft:
-        _FROZEN.put(version_id, frozen)
-    return frozen

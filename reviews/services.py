@@ -27,7 +27,8 @@ from reviews.enums import (OBSERVATION_TRANSITIONS, ConsolidationMethod, Observa
                            ResponseKind, RubricVersionState, SheetState)
 from reviews.models import (Amendment, Observation, ObservationResponse, ObservationScore, ObserverConflict,
                             ReviewSettings, Sheet, SheetScore)
-from reviews.rubrics import FrozenVersion, RubricVersion, frozen_version
+from reviews.queries import frozen_version
+from reviews.rubrics import FrozenVersion, RubricVersion
 
 SCORER_ROLES = {Role.DIRECTOR, Role.REVIEWER}
 MAX_TEXT = 20_000

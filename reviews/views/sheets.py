@@ -15,7 +15,7 @@ from reviews import practice, queries, services
 from reviews.enums import PRACTICE_HEADINGS, ObservationKind
 from reviews.forms import build_sheet_form, score_field_name
 from reviews.models import Sheet
-from reviews.rubrics import frozen_version
+from reviews.permissions import can_edit_sheet
 from reviews.views import bp
 
 
@@ -31,7 +31,7 @@ def _own_sheet(observation_id: int) -> Sheet:
 
 def _form_for(sheet, **kwargs):
     is_practice = sheet.observation.kind == ObservationKind.PRACTICE_LECTURE
-    rubric = frozen_version(sheet.observation.rubric_version_id)
+    rubric = queries.frozen_version(sheet.observation.rubric_version_id)
     form = build_sheet_form(rubric, practice=is_practice, **kwargs)
     if request.method == "GET":
         if is_practice and sheet.practice_comment is not None:
@@ -62,10 +62,6 @@ def _render(sheet, form, status: int = 200):
                            version=queries.rubric_version_for_sheet(sheet.observation.rubric_version_id)), status
 
 
-def _is_closed(sheet) -> bool:
-    return sheet.is_submitted or sheet.observation.is_finalized
-
-
 def _closed(sheet):
     """A submitted sheet or a finalised observation: the observation's page, and what happened
     to a save."""
@@ -81,13 +77,13 @@ def _closed(sheet):
 @authenticated
 def sheet_edit(observation_id: int):
     sheet = _own_sheet(observation_id)
-    if _is_closed(sheet):
+    if not can_edit_sheet(current_user, sheet):
         return _closed(sheet)
     form = _form_for(sheet)
     if not form.validate_on_submit():
         return _render(sheet, form, 422 if form.errors else 200)
     services.lock_sheet(sheet)  # read again, current: another window or the chair may have moved it
-    if _is_closed(sheet):
+    if not can_edit_sheet(current_user, sheet):
         return _closed(sheet)
     try:
         _save(sheet, form)

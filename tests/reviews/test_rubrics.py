@@ -692,7 +692,7 @@ def test_scoring_reads_a_draft_afresh_and_keeps_a_published_version(world):
     """``frozen_version``: what a save scores with. A draft still changes, so it is read each
     time; once published the version is frozen and each worker keeps it."""
     from reviews.forms import build_sheet_form
-    from reviews.rubrics import frozen_version
+    from reviews.queries import frozen_version
 
     version = _own_rubric(world, criteria=1)
     assert set(frozen_version(version.id).ids) == {"1.1"}
