@@ -6,9 +6,11 @@ Write transactions begin ``IMMEDIATE`` so a transaction that read first cannot f
 run in parallel with a writer.
 
 Writers to a SQLite file first take a lock on a file beside it (``<database>-writer.lock``) and
-hold it until their transaction ends. SQLite's own busy handler sleeps ever longer (up to 100 ms
-at a time) while the database is locked, so under steady writes a waiting writer kept losing to
-the one that just finished and waited up to a second; the lock file is polled every
+hold it until their transaction has ended (``WriterLockConnection``: after the COMMIT, not
+before it, or the next writer's BEGIN found the database still locked and SQLite's busy handler
+slept a millisecond or more). SQLite's own busy handler sleeps ever longer (up to 100 ms at a
+time) while the database is locked, so under steady writes a waiting writer kept losing to the
+one that just finished and waited up to a second; the lock file is polled every
 ``WRITER_POLL_S`` instead, so writers take turns. Work outside a request that only reads (a
 background export) runs in ``reading_only()`` and begins as a GET does.
 
@@ -54,7 +56,6 @@ _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # submissions fail; 15 s stays well inside gunicorn's 30 s worker timeout.
 BUSY_TIMEOUT_MS = 15_000
 WRITER_POLL_S = 0.0005
-_WRITER_LOCK = "writer_lock"  # the key of the lock file's descriptor in a pooled connection's info
 _READING = "reading_without_transaction"  # a PostgreSQL connection a read-only request put in autocommit
 _READS_FIRST = "reads_first"  # a SQLite connection reading, before a @reads_first view's write transaction
 PING_AFTER_IDLE_S = 10.0
@@ -105,6 +106,38 @@ def lock_rows(statement, parameters: dict) -> None:
         db.session.execute(statement, parameters)
 
 
+class WriterLockConnection(sqlite3.Connection):
+    """A SQLite connection that lets go of the writer lock (``_take_writer_lock``) once its
+    transaction has ended: after its COMMIT or ROLLBACK has run, when no other writer can find
+    the database locked by it any more."""
+
+    writer_lock: int | None = None  # the lock file's descriptor, open while the connection lives
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._unlock_when_ended()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._unlock_when_ended()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self.writer_lock is not None:
+                os.close(self.writer_lock)  # and the lock with it
+                self.writer_lock = None
+
+    def _unlock_when_ended(self) -> None:
+        if self.writer_lock is not None and not self.in_transaction:
+            fcntl.flock(self.writer_lock, fcntl.LOCK_UN)
+
+
 def _is_reads_first_request() -> bool:
     return has_request_context() and getattr(current_app.view_functions.get(request.endpoint), "reads_first", False)
 
@@ -113,15 +146,20 @@ def configure_engine_events() -> None:
     global _configured
     if _configured:
         return
+    event.listen(Engine, "do_connect", _sqlite_connection_class)
     event.listen(Engine, "connect", _sqlite_on_connect)
     event.listen(Engine, "begin", _begin)
     event.listen(Engine, "before_cursor_execute", _transaction_for_writes)
-    event.listen(Engine, "commit", _release_writer_lock)
-    event.listen(Engine, "rollback", _release_writer_lock)
+    event.listen(Engine, "commit", _end_reads_first)
+    event.listen(Engine, "rollback", _end_reads_first)
     event.listen(Pool, "checkout", _ping_if_idle)
-    event.listen(Pool, "checkin", _back_in_pool)  # no transaction is open any more
-    event.listen(Pool, "close", _close_writer_lock)  # closed or invalidated: the lock goes with its file
+    event.listen(Pool, "checkin", _back_in_pool)  # rolled back (the pool's reset): the writer lock is free
     _configured = True
+
+
+def _sqlite_connection_class(dialect, _record, _args, kwargs) -> None:
+    if dialect.name == "sqlite":
+        kwargs["factory"] = WriterLockConnection
 
 
 def _sqlite_on_connect(dbapi_connection, _record) -> None:
@@ -176,12 +214,14 @@ def _take_writer_lock(connection) -> None:
     """Wait (up to ``BUSY_TIMEOUT_MS``) for the writer lock of the connection's SQLite file; after
     that, SQLite's own busy timeout still applies, and then the request answers 503."""
     path = connection.engine.url.database
-    if not path or path == ":memory:" or path.startswith("file:"):
+    dbapi_connection = connection.connection.dbapi_connection
+    if not path or path == ":memory:" or path.startswith("file:") or not isinstance(dbapi_connection,
+                                                                                    WriterLockConnection):
         return
-    handle = connection.info.get(_WRITER_LOCK)
+    handle = dbapi_connection.writer_lock
     if handle is None:
         try:
-            handle = connection.info[_WRITER_LOCK] = os.open(f"{path}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            handle = dbapi_connection.writer_lock = os.open(f"{path}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
         except OSError:  # a folder we may not write to: SQLite's busy timeout alone, as without the lock
             return
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
@@ -195,9 +235,8 @@ def _take_writer_lock(connection) -> None:
             time.sleep(WRITER_POLL_S)
 
 
-def _release_writer_lock(connection) -> None:
+def _end_reads_first(connection) -> None:
     connection.info.pop(_READS_FIRST, None)
-    _unlock(connection.info)
 
 
 def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
@@ -224,17 +263,3 @@ def _back_in_pool(dbapi_connection, record) -> None:
     if record.info.pop(_READING, False) and dbapi_connection is not None:
         dbapi_connection.autocommit = False  # as the pool lent it
     record.info.pop(_READS_FIRST, None)
-    _unlock(record.info)
-
-
-def _unlock(info: dict) -> None:
-    """Let go of the writer lock held through a pooled connection (its ``info``), if it holds one."""
-    handle = info.get(_WRITER_LOCK)
-    if handle is not None:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _close_writer_lock(_dbapi_connection, record) -> None:
-    handle = record.info.pop(_WRITER_LOCK, None)
-    if handle is not None:
-        os.close(handle)

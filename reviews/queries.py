@@ -96,8 +96,8 @@ def _fill_domain_criteria(version: RubricVersion) -> None:
 def own_sheet(observation_id: int, observer_id: int) -> Sheet | None:
     """An observer's sheet of an observation, with the observation, in one query. The rubric is
     read as ``frozen_version``, the sheet's page reads its version with
-    ``rubric_version_for_sheet``, and a save reads the scores under the lock
-    (``services.lock_sheet``)."""
+    ``rubric_version_for_sheet``, and a save checks under the lock that what it read is still
+    current and reads the scores there (``services.lock_sheet``, ``services.save_sheet``)."""
     return db.session.scalars(_own_sheet_query(), {"observation": observation_id, "observer": observer_id}
                               ).one_or_none()
 

@@ -13,6 +13,7 @@ from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm.attributes import NO_VALUE, set_committed_value
 
 from accounts.enums import Role
 from accounts.models import Unit, User
@@ -160,29 +161,77 @@ def save_sheet(sheet: Sheet, *, scores: Mapping[str, object], texts: Mapping[str
                now: datetime, expected_version: int | None = None) -> Sheet:
     """Save a draft: any subset of scores (each validated) and the free texts. A save from a
     stale page (another tab saved in between) is refused with 409; nothing is lost because
-    the page keeps what was typed."""
+    the page keeps what was typed.
+
+    The caller holds the observation's lock (``lock_sheet`` or ``lock_observation``). The draft
+    is written with plain statements, not the ORM's unit of work: an open sheet page saves
+    every few seconds, and the unit of work cost more than the rest of a save."""
     if sheet.observer_id != actor.id:
         raise DomainError(_l("Only the observer can change this sheet."), status=403, code="forbidden")
     if sheet.is_submitted or sheet.observation.is_finalized:
         raise DomainError(_l("This sheet has been submitted and can no longer change."), status=409,
                           code="conflict")
     if _stale(sheet, expected_version):
-        raise DomainError(_l("This sheet was saved from another window after you opened it. "
-                             "Your input is kept below: check it and save again."), status=409, code="conflict")
+        raise _saved_meanwhile()
     rubric = frozen_version(sheet.observation.rubric_version_id)
     valid = validated_scores(rubric.spec, scores, complete=False)
-    before, after = _write_scores(sheet, rubric, valid)
+    stored = {rubric.codes[criterion_id]: value
+              for criterion_id, value in db.session.execute(_STORED_SCORES, {"sheet_id": sheet.id})}
+    before = {code: stored.get(code) for code, value in valid.items() if stored.get(code) != value}
+    after = {code: valid[code] for code in before}  # an autosave sends every score each time
+    values = {field: (texts[field] or "")[:MAX_TEXT] for field in SHEET_TEXTS if field in texts}
+    values.update(_totals(rubric, stored | after, provisional=True), updated_at=now)
+    _write_draft(sheet, values)  # first: it is refused before anything is written if the sheet moved
     if after:
+        _write_scores(sheet, rubric, stored, after)
         log_action("sheet_scores_saved", sheet, actor_id=actor.id, unit_id=sheet.observation.unit_id,
                    before=before, after=after, now=now)
-    for field in ("notes", "strengths", "shortcomings", "recommendations"):
-        if field in texts:
-            setattr(sheet, field, (texts[field] or "")[:MAX_TEXT])
-    _store_totals(sheet, rubric, provisional=True)
-    sheet.updated_at = now
     _move(sheet.observation, ObservationState.IN_PROGRESS, actor=actor, now=now)
     db.session.flush()
     return sheet
+
+
+SHEET_TEXTS = ("notes", "strengths", "shortcomings", "recommendations")
+_SCORES, _SHEETS = SheetScore.__table__, Sheet.__table__
+_STORED_SCORES = sa.select(_SCORES.c.criterion_id, _SCORES.c.value).where(_SCORES.c.sheet_id == sa.bindparam("sheet_id"))
+_UPDATE_SCORE = _SCORES.update().where(_SCORES.c.sheet_id == sa.bindparam("b_sheet_id"),
+                                       _SCORES.c.criterion_id == sa.bindparam("b_criterion_id"))
+_UPDATE_DRAFT = (_SHEETS.update().where(_SHEETS.c.id == sa.bindparam("b_id"),
+                                        _SHEETS.c.version == sa.bindparam("b_version"))
+                 .values(version=_SHEETS.c.version + 1))
+
+
+def _write_scores(sheet: Sheet, rubric: FrozenVersion, stored: Mapping[str, Decimal],
+                  changed: Mapping[str, Decimal]) -> None:
+    """Store the changed scores by code (``stored`` holds the others); scores the session holds
+    are read again when next used."""
+    updates = [{"b_sheet_id": sheet.id, "b_criterion_id": rubric.ids[code], "value": value}
+               for code, value in changed.items() if code in stored]
+    inserts = [{"sheet_id": sheet.id, "criterion_id": rubric.ids[code], "value": value}
+               for code, value in changed.items() if code not in stored]
+    if updates:
+        db.session.execute(_UPDATE_SCORE, updates)
+    if inserts:
+        db.session.execute(_SCORES.insert(), inserts)
+    loaded = sa.inspect(sheet).attrs.scores.loaded_value
+    for score in () if loaded is NO_VALUE else loaded:
+        db.session.expire(score)
+    db.session.expire(sheet, ["scores"])
+
+
+def _saved_meanwhile() -> DomainError:
+    return DomainError(_l("This sheet was saved from another window after you opened it. "
+                          "Your input is kept below: check it and save again."), status=409, code="conflict")
+
+
+def _write_draft(sheet: Sheet, values: dict) -> None:
+    """Write the sheet's own columns and raise its version (as its mapper's ``version_id_col``
+    would), and tell the session what they now hold."""
+    written = db.session.execute(_UPDATE_DRAFT, {"b_id": sheet.id, "b_version": sheet.version, **values})
+    if written.rowcount != 1:  # saved meanwhile by a writer that did not hold the observation's lock
+        raise _saved_meanwhile()
+    for key, value in {**values, "version": sheet.version + 1}.items():
+        set_committed_value(sheet, key, value)
 
 
 def validated_scores(spec: scoring.RubricSpec, scores: Mapping[str, object], *, complete: bool) -> dict[str, Decimal]:
@@ -205,20 +254,30 @@ _REASONS = {"not_a_number": _l("not a number"), "out_of_range": _l("outside 0 to
 
 def lock_sheet(sheet: Sheet) -> Sheet:
     """``lock_observation`` for one observer's change to their own sheet: the observation's row
-    lock, then the observation, the sheet and its scores (and comments) read again, current (by a
-    statement of its own: PostgreSQL reads what a locking statement joins as it was before the
-    wait). Saving one's own sheet reads nothing of the other sheets."""
+    lock, then the sheet and its observation made current. Every change to a sheet, its scores
+    or its comments raises the sheet's version, and every change to an observation its own
+    (``version_id_col``), so when both versions are those read before the lock, what was read is
+    current and only the two numbers are read again; otherwise the observation, the sheet and
+    its scores (and comments) are read again, by a statement of its own (PostgreSQL reads what a
+    locking statement joins as it was before the wait). Saving one's own sheet reads nothing of
+    the other sheets."""
     begin_writing()
     lock_rows(_LOCK_OBSERVATION, {"id": sheet.observation_id})
-    practice = sheet.observation.kind == ObservationKind.PRACTICE_LECTURE
-    db.session.scalars(_sheet_again_query(practice), {"id": sheet.id}).unique().one()
+    versions = db.session.execute(_SHEET_VERSIONS, {"id": sheet.id}).one()
+    if tuple(versions) != (sheet.version, sheet.observation.version):
+        practice = sheet.observation.kind == ObservationKind.PRACTICE_LECTURE
+        db.session.scalars(_sheet_again_query(practice), {"id": sheet.id}).unique().one()
     return sheet
+
+
+_SHEET_VERSIONS = (sa.select(Sheet.version, Observation.version).join_from(Sheet, Observation)
+                   .where(Sheet.id == sa.bindparam("id")))
 
 
 @cache
 def _sheet_again_query(practice: bool) -> sa.Select:
     """The sheet with its observation and scores (and at a practice lecture its comments), read
-    over what the session holds; built once each (every save runs one)."""
+    over what the session holds; built once each."""
     loads = [contains_eager(Sheet.observation), joinedload(Sheet.scores)]
     if practice:
         loads.append(joinedload(Sheet.practice_comment))
@@ -226,29 +285,13 @@ def _sheet_again_query(practice: bool) -> sa.Select:
             .execution_options(populate_existing=True))
 
 
-def _write_scores(sheet: Sheet, rubric: FrozenVersion, valid: Mapping[str, Decimal]) -> tuple[dict, dict]:
-    """Store the scores; return the (before, after) of those that changed, for the audit log."""
-    current = {rubric.codes[score.criterion_id]: score for score in sheet.scores}
-    before, after = {}, {}
-    for code, value in valid.items():
-        old = current[code].value if code in current else None
-        if old == value:
-            continue  # an unchanged score is not written (an autosave sends every score each time)
-        before[code], after[code] = old, value
-        if code in current:
-            current[code].value = value
-        else:
-            sheet.scores.append(SheetScore(criterion_id=rubric.ids[code], value=value))
-    return before, after
-
-
-def _store_totals(sheet: Sheet, rubric: FrozenVersion, *, provisional: bool) -> None:
-    values = rubric.score_map(sheet.scores)
+def _totals(rubric: FrozenVersion, values: Mapping[str, Decimal], *, provisional: bool) -> dict:
+    """The sheet's total, percent and rating from its scores by code (a draft missing a score
+    has no rating yet)."""
     total = scoring.sheet_total(values)
-    sheet.total = total
-    sheet.percent = scoring.percent(total, rubric.spec.max_total)
-    sheet.rating = None if provisional and len(values) < len(rubric.spec.criteria) else \
+    rating = None if provisional and len(values) < len(rubric.spec.criteria) else \
         scoring.rating(rubric.spec, total, values)
+    return {"total": total, "percent": scoring.percent(total, rubric.spec.max_total), "rating": rating}
 
 
 def submit_sheet(sheet: Sheet, *, actor: User, now: datetime) -> Sheet:
@@ -264,7 +307,8 @@ def submit_sheet(sheet: Sheet, *, actor: User, now: datetime) -> Sheet:
         _check_practice_sheet(sheet)
     if sheet.scores or sheet.observation.kind != ObservationKind.PRACTICE_LECTURE:
         validated_scores(rubric.spec, rubric.score_map(sheet.scores), complete=True)
-        _store_totals(sheet, rubric, provisional=False)
+        for key, value in _totals(rubric, rubric.score_map(sheet.scores), provisional=False).items():
+            setattr(sheet, key, value)
     else:  # comments only: no score, so no figures (a draft saved without scores carries zeros)
         sheet.total = sheet.percent = sheet.rating = None
     sheet.state = SheetState.SUBMITTED

@@ -51,6 +51,25 @@ def test_a_writer_holds_the_lock_for_its_transaction_and_lets_it_go_however_it_e
     assert _lock_is_free(tmp_path)
 
 
+def test_a_writer_holds_the_lock_until_its_commit_has_run(engine, tmp_path):
+    """Let go before the COMMIT, the next writer's BEGIN IMMEDIATE found the database still
+    locked, and SQLite's busy handler slept a millisecond or more (the scoresheet save's p99)."""
+    seen = []
+    with engine.connect() as connection:
+        dbapi_connection = connection.connection.dbapi_connection
+        dbapi_connection.set_trace_callback(
+            lambda sql: seen.append((sql, _lock_is_free(tmp_path))) if sql in ("COMMIT", "ROLLBACK") else None)
+        connection.begin()
+        connection.exec_driver_sql("INSERT INTO note VALUES ('kept')")
+        connection.commit()
+        connection.begin()
+        connection.rollback()
+        dbapi_connection.set_trace_callback(None)
+
+    assert seen == [("COMMIT", False), ("ROLLBACK", False)]
+    assert _lock_is_free(tmp_path)
+
+
 def test_a_writer_waits_while_another_holds_the_lock_and_then_writes(engine, tmp_path):
     with engine.begin():
         pass  # creates the lock file

@@ -272,3 +272,76 @@ def test_every_change_of_a_draft_score_is_audited_with_old_and_new_values(world)
         ({"1.1": None}, {"1.1": "1.00"}),
         ({"1.1": "1.00", "2.1": None}, {"1.1": "1.50", "2.1": "2.00"}),
     ]
+
+
+def _statements(run) -> list[str]:
+    """The SQL statements ``run()`` sends."""
+    seen: list[str] = []
+
+    def record(_connection, _cursor, statement, *_args):
+        seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_locking_a_sheet_unchanged_since_it_was_read_reads_only_its_versions(world):
+    sheet = _sheet(factories.make_observation(world), world.reviewer)
+    db.session.flush()
+
+    statements = _statements(lambda: services.lock_sheet(sheet))
+
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == (1 if db.engine.dialect.name == "sqlite" else 2)  # and the row lock, where there is one
+    assert "sheet_score" not in reads[-1] and "version" in reads[-1]
+
+
+def test_locking_a_sheet_saved_meanwhile_reads_it_again(world):
+    """Another window saved the sheet (a new version) between this request's read and its lock."""
+    sheet = _sheet(factories.make_observation(world), world.reviewer)
+    db.session.flush()
+    opened = sheet.version
+    table = Sheet.__table__
+    db.session.execute(table.update().where(table.c.id == sheet.id)
+                       .values(notes="from the other window", version=table.c.version + 1))
+
+    services.lock_sheet(sheet)
+
+    assert (sheet.notes, sheet.version) == ("from the other window", opened + 1)
+
+
+def test_a_draft_written_over_a_newer_version_is_refused_and_nothing_is_written(world):
+    """A writer that did not take the observation's lock saved meanwhile: the version check of
+    the draft's UPDATE refuses the save before any score is written."""
+    sheet = _sheet(factories.make_observation(world), world.reviewer)
+    services.save_sheet(sheet, scores={"1.1": "1"}, texts={}, actor=world.reviewer, now=utcnow())
+    table = Sheet.__table__
+    db.session.execute(table.update().where(table.c.id == sheet.id).values(version=table.c.version + 1))
+
+    with pytest.raises(DomainError) as error:
+        services.save_sheet(sheet, scores={"1.1": "2"}, texts={}, actor=world.reviewer, now=utcnow())
+
+    stored = db.session.scalars(sa.select(SheetScore.value).where(SheetScore.sheet_id == sheet.id)).all()
+    assert (error.value.status, stored) == (409, [Decimal("1")])
+
+
+def test_a_save_leaves_the_session_holding_what_was_written(world):
+    """Scores and the sheet's figures read after a save (the autosave's answer, the API's) are
+    the saved ones, even where the session held the scores before."""
+    sheet = _sheet(factories.make_observation(world), world.reviewer)
+    services.save_sheet(sheet, scores={"1.1": "1", "2.1": "2"}, texts={}, actor=world.reviewer, now=utcnow())
+    assert sheet.score_map() == {"1.1": Decimal("1"), "2.1": Decimal("2")}  # loaded into the session
+    version = sheet.version
+
+    services.save_sheet(sheet, scores={"1.1": "1.5", "3.1": "0.5"}, texts={"notes": "ghi chép"},
+                        actor=world.reviewer, now=utcnow())
+    db.session.flush()
+
+    assert sheet.score_map() == {"1.1": Decimal("1.5"), "2.1": Decimal("2"), "3.1": Decimal("0.5")}
+    assert (sheet.total, sheet.notes, sheet.version) == (Decimal("4"), "ghi chép", version + 1)
+    db.session.expire_all()
+    assert (sheet.total, sheet.notes, sheet.version) == (Decimal("4"), "ghi chép", version + 1)
