@@ -6,9 +6,11 @@ Datasets (generated once with ``flask demo synth`` and reused): instance/bench/p
 small.db (1/100 of it) for the flat-growth check; on PostgreSQL as well when
 BENCH_DATABASE_URL (or DATABASE_URL) names a server: databases lectern_bench and
 lectern_bench_small there. The baseline and Lectern on both data sets run side by side under
-gunicorn (2 sync workers each, loopback); page after page, wrk (2 connections) loads the
-baseline (BASELINE_SECONDS), then the page at full scale (BENCH_SECONDS) and at 1/100
-(SMALL_SECONDS), so each ratio compares figures taken seconds apart.
+gunicorn (2 sync workers each, loopback). Each page is measured in BENCH_ROUNDS rounds, and in
+each round wrk (2 connections) loads the baseline (BASELINE_SECONDS), then the page at full
+scale (BENCH_SECONDS) and at 1/100 (SMALL_SECONDS): a ratio compares figures taken seconds
+apart, and the page's ratio is the median of its rounds'. A shared machine's speed drifts by
+a fifth over a few seconds; one long window per page let a slow spell decide a row.
 """
 from __future__ import annotations
 
@@ -35,9 +37,10 @@ from in_process import chart_miss_vs_matplotlib, ids, known_unit, measure_in_pro
 UNITS = int(os.environ.get("BENCH_UNITS", "100"))
 LECTURERS = int(os.environ.get("BENCH_LECTURERS", "3000"))
 YEARS = int(os.environ.get("BENCH_YEARS", "10"))
-SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
-SMALL_SECONDS = max(3, SECONDS // 2)
-BASELINE_SECONDS = max(3, SECONDS // 2)  # before each page: the page's ratios are to this measure
+SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
+SMALL_SECONDS = max(2, SECONDS // 2)
+BASELINE_SECONDS = max(2, SECONDS // 2)  # before the page in each round: the round's ratios are to it
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 WARM_UP_SECONDS = 1  # wrk on each page before it is measured: both workers past their first requests
 
 # page → (throughput target as a share of the baseline's, p99 target as a multiple of it)
@@ -240,10 +243,10 @@ class Lectern:
 
 
 def measure_pages(target: Target) -> tuple[Scale, Scale]:
-    """Every page under wrk on the full data set and on 1/100 of it, page after page, each
-    right after a fresh measure of the baseline on the full data set. The three servers run
-    side by side (only the one measured is loaded): a shared machine's speed drifts over a
-    run, and figures taken minutes apart would compare the drift, not the pages."""
+    """Every page under wrk on the full data set and on 1/100 of it, page after page, in rounds
+    that each begin with a fresh measure of the baseline on the full data set. The three
+    servers run side by side (only the one measured is loaded): a shared machine's speed drifts
+    over a run, and figures taken minutes apart would compare the drift, not the pages."""
     full, small = Scale(), Scale()
     full.queries = queries_per_page(target.big_url, ids(target.big_url))
     small.queries = queries_per_page(target.small_url, ids(target.small_url))
@@ -255,18 +258,23 @@ def measure_pages(target: Target) -> tuple[Scale, Scale]:
         wrk(baseline.base + "/", seconds=WARM_UP_SECONDS)
         bases = []
         for name in lecterns["full"].loads:
-            base = wrk(baseline.base + "/", seconds=BASELINE_SECONDS)
-            bases.append(base)
-            for scale, result, seconds in (("full", full, SECONDS), ("small", small, SMALL_SECONDS)):
-                url, load, status = lecterns[scale].loads[name]
-                wrk(url, **load, seconds=WARM_UP_SECONDS)  # each worker's first requests compile templates
-                rate, p50, p99, bad = wrk(url, **load, seconds=seconds)
-                result.medians[name] = p50
-                if scale == "full":
-                    target.rows.append(page_row(name, rate, p99, bad, status, base))
-                log(f"[{target.name} {scale}] {name}: {rate:.1f} req/s p50 {p50:.1f} ms p99 {p99:.1f} ms "
-                    f"(baseline {base[0]:.1f} req/s; GET {status}, {bad} non-2xx/3xx; "
-                    f"{result.queries[name]} SQL queries)")
+            full_url, full_load, status = lecterns["full"].loads[name]
+            small_url, small_load, _ = lecterns["small"].loads[name]
+            wrk(full_url, **full_load, seconds=WARM_UP_SECONDS)  # each worker's first requests compile templates
+            wrk(small_url, **small_load, seconds=WARM_UP_SECONDS)
+            rounds = []  # (baseline, full, 1/100): each (requests/s, p50 ms, p99 ms, non-2xx/3xx)
+            for _ in range(ROUNDS):
+                rounds.append((wrk(baseline.base + "/", seconds=BASELINE_SECONDS),
+                               wrk(full_url, **full_load, seconds=SECONDS),
+                               wrk(small_url, **small_load, seconds=SMALL_SECONDS)))
+            bases += [base for base, _, _ in rounds]
+            full.medians[name] = statistics.median(page[1] for _, page, _ in rounds)
+            small.medians[name] = statistics.median(page[1] for _, _, page in rounds)
+            target.rows.append(page_row(name, rounds, status))
+            for base, page, _ in rounds:
+                log(f"[{target.name}] {name}: {page[0]:.1f} req/s p50 {page[1]:.1f} ms p99 {page[2]:.1f} ms "
+                    f"(baseline {base[0]:.1f} req/s p99 {base[2]:.1f} ms; GET {status}, {page[3]} non-2xx/3xx; "
+                    f"{full.queries[name]} SQL queries)")
         rates, p99s = [base[0] for base in bases], [base[2] for base in bases]
         target.rows.insert(0, ("baseline (Flask + SQLAlchemy, 50 rows)", f"{statistics.median(rates):.1f}", "1.00",
                                f"{statistics.median(p99s):.1f}", "1.00",
@@ -288,13 +296,18 @@ def measure_pages(target: Target) -> tuple[Scale, Scale]:
     return full, small
 
 
-def page_row(name: str, rate: float, p99: float, bad: int, status: int, base: tuple) -> tuple:
-    """A page's row: throughput and p99 as ratios to the baseline's, against the page's targets."""
+def page_row(name: str, rounds: list[tuple], status: int) -> tuple:
+    """A page's row: its median throughput and p99 over the rounds, and the median of each
+    round's ratios to the baseline, against the page's targets."""
     share = TARGETS.get(name, 0.8 if name == "cached chart" else 0.5)
     checks_p99 = name != "cached chart"
-    ok = rate >= share * base[0] and (not checks_p99 or p99 <= P99_LIMIT * base[2]) and bad == 0 and status < 400
+    rate_ratio = statistics.median(page[0] / base[0] for base, page, _ in rounds)
+    p99_ratio = statistics.median(page[2] / base[2] for base, page, _ in rounds)
+    bad = sum(page[3] for _, page, _ in rounds)
+    ok = rate_ratio >= share and (not checks_p99 or p99_ratio <= P99_LIMIT) and bad == 0 and status < 400
     failure = f" ({bad} errors, GET {status})" if bad or status >= 400 else ""
-    return (name, f"{rate:.1f}", f"{rate / base[0]:.2f}", f"{p99:.1f}", f"{p99 / base[2]:.2f}",
+    return (name, f"{statistics.median(page[0] for _, page, _ in rounds):.1f}", f"{rate_ratio:.2f}",
+            f"{statistics.median(page[2] for _, page, _ in rounds):.1f}", f"{p99_ratio:.2f}",
             f"≥{share}× rps" + (f", ≤{P99_LIMIT:g}× p99" if checks_p99 else ""), "PASS" if ok else "FAIL" + failure)
 
 
@@ -313,7 +326,8 @@ def query_rows(full: dict[str, int], small: dict[str, int]) -> list[tuple]:
 def print_table(target: Target) -> None:
     headings = ("page / measure", "req/s (or figure)", "ratio", "p99 ms (or ref.)", "ratio", "target", "result")
     widths = [max(len(str(row[i])) for row in [headings, *target.rows]) for i in range(len(headings))]
-    print(f"\n== {target.name}: {UNITS} units, {LECTURERS} lecturers, {YEARS} years; wrk {SECONDS} s × 2 connections")
+    print(f"\n== {target.name}: {UNITS} units, {LECTURERS} lecturers, {YEARS} years; each page {ROUNDS} rounds of wrk "
+          f"{SECONDS} s × 2 connections (ratios: the median of the rounds')")
     for row in [headings, tuple("-" * width for width in widths), *target.rows]:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
     failed = [row[0] for row in target.rows if str(row[-1]).startswith("FAIL")]

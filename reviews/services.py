@@ -213,10 +213,7 @@ def _write_scores(sheet: Sheet, rubric: FrozenVersion, stored: Mapping[str, Deci
         db.session.execute(_UPDATE_SCORE, updates)
     if inserts:
         db.session.execute(_SCORES.insert(), inserts)
-    loaded = sa.inspect(sheet).attrs.scores.loaded_value
-    for score in () if loaded is NO_VALUE else loaded:
-        db.session.expire(score)
-    db.session.expire(sheet, ["scores"])
+    _forget_scores(sheet)
 
 
 def _saved_meanwhile() -> DomainError:
@@ -257,16 +254,18 @@ def lock_sheet(sheet: Sheet) -> Sheet:
     lock, then the sheet and its observation made current. Every change to a sheet, its scores
     or its comments raises the sheet's version, and every change to an observation its own
     (``version_id_col``), so when both versions are those read before the lock, what was read is
-    current and only the two numbers are read again; otherwise the observation, the sheet and
-    its scores (and comments) are read again, by a statement of its own (PostgreSQL reads what a
-    locking statement joins as it was before the wait). Saving one's own sheet reads nothing of
-    the other sheets."""
+    current and only the two numbers are read again. Otherwise the sheet and its observation (and
+    at a practice lecture its comments) are read again, by a statement of its own (PostgreSQL
+    reads what a locking statement joins as it was before the wait), and scores the session holds
+    are read again when next used (``save_sheet`` reads them itself). Saving one's own sheet reads
+    nothing of the other sheets."""
     begin_writing()
     lock_rows(_LOCK_OBSERVATION, {"id": sheet.observation_id})
     versions = db.session.execute(_SHEET_VERSIONS, {"id": sheet.id}).one()
     if tuple(versions) != (sheet.version, sheet.observation.version):
         practice = sheet.observation.kind == ObservationKind.PRACTICE_LECTURE
-        db.session.scalars(_sheet_again_query(practice), {"id": sheet.id}).unique().one()
+        db.session.scalars(_sheet_again_query(practice), {"id": sheet.id}).one()
+        _forget_scores(sheet)
     return sheet
 
 
@@ -276,13 +275,21 @@ _SHEET_VERSIONS = (sa.select(Sheet.version, Observation.version).join_from(Sheet
 
 @cache
 def _sheet_again_query(practice: bool) -> sa.Select:
-    """The sheet with its observation and scores (and at a practice lecture its comments), read
-    over what the session holds; built once each."""
-    loads = [contains_eager(Sheet.observation), joinedload(Sheet.scores)]
+    """The sheet with its observation (and at a practice lecture its comments), read over what
+    the session holds; built once each."""
+    loads = [contains_eager(Sheet.observation)]
     if practice:
         loads.append(joinedload(Sheet.practice_comment))
     return (sa.select(Sheet).join(Sheet.observation).where(Sheet.id == sa.bindparam("id")).options(*loads)
             .execution_options(populate_existing=True))
+
+
+def _forget_scores(sheet: Sheet) -> None:
+    """The sheet's scores, if the session holds them, are read again when next used."""
+    loaded = sa.inspect(sheet).attrs.scores.loaded_value
+    for score in () if loaded is NO_VALUE else loaded:
+        db.session.expire(score)
+    db.session.expire(sheet, ["scores"])
 
 
 def _totals(rubric: FrozenVersion, values: Mapping[str, Decimal], *, provisional: bool) -> dict:

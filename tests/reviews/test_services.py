@@ -345,3 +345,16 @@ def test_a_save_leaves_the_session_holding_what_was_written(world):
     assert (sheet.total, sheet.notes, sheet.version) == (Decimal("4"), "ghi chép", version + 1)
     db.session.expire_all()
     assert (sheet.total, sheet.notes, sheet.version) == (Decimal("4"), "ghi chép", version + 1)
+
+
+def test_locking_a_sheet_saved_meanwhile_forgets_the_scores_the_session_held(world):
+    sheet = _sheet(factories.make_observation(world), world.reviewer)
+    services.save_sheet(sheet, scores={"1.1": "1"}, texts={}, actor=world.reviewer, now=utcnow())
+    assert sheet.score_map() == {"1.1": Decimal("1")}  # held by the session
+    table, scores = Sheet.__table__, SheetScore.__table__
+    db.session.execute(scores.update().where(scores.c.sheet_id == sheet.id).values(value=Decimal("2")))
+    db.session.execute(table.update().where(table.c.id == sheet.id).values(version=table.c.version + 1))
+
+    services.lock_sheet(sheet)
+
+    assert sheet.score_map() == {"1.1": Decimal("2")}
