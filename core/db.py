@@ -102,8 +102,9 @@ def lock_rows(statement, parameters: dict) -> None:
     ``begin_writing()``), so there is nothing to run."""
     from core.extensions import db
 
-    if db.session.connection().dialect.name != "sqlite":
-        db.session.execute(statement, parameters)
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        connection.execute(statement, parameters)
 
 
 class WriterLockConnection(sqlite3.Connection):

@@ -175,8 +175,8 @@ def save_sheet(sheet: Sheet, *, scores: Mapping[str, object], texts: Mapping[str
         raise _saved_meanwhile()
     rubric = frozen_version(sheet.observation.rubric_version_id)
     valid = validated_scores(rubric.spec, scores, complete=False)
-    stored = {rubric.codes[criterion_id]: value
-              for criterion_id, value in db.session.execute(_STORED_SCORES, {"sheet_id": sheet.id})}
+    stored = {rubric.codes[criterion_id]: value for criterion_id, value
+              in db.session.connection().execute(_STORED_SCORES, {"sheet_id": sheet.id})}
     before = {code: stored.get(code) for code, value in valid.items() if stored.get(code) != value}
     after = {code: valid[code] for code in before}  # an autosave sends every score each time
     values = {field: (texts[field] or "")[:MAX_TEXT] for field in SHEET_TEXTS if field in texts}
@@ -193,7 +193,8 @@ def save_sheet(sheet: Sheet, *, scores: Mapping[str, object], texts: Mapping[str
 
 SHEET_TEXTS = ("notes", "strengths", "shortcomings", "recommendations")
 _SCORES, _SHEETS = SheetScore.__table__, Sheet.__table__
-_STORED_SCORES = sa.select(_SCORES.c.criterion_id, _SCORES.c.value).where(_SCORES.c.sheet_id == sa.bindparam("sheet_id"))
+_STORED_SCORES = (sa.select(_SCORES.c.criterion_id, _SCORES.c.value)
+                  .where(_SCORES.c.sheet_id == sa.bindparam("sheet_id")))
 _UPDATE_SCORE = _SCORES.update().where(_SCORES.c.sheet_id == sa.bindparam("b_sheet_id"),
                                        _SCORES.c.criterion_id == sa.bindparam("b_criterion_id"))
 _UPDATE_DRAFT = (_SHEETS.update().where(_SHEETS.c.id == sa.bindparam("b_id"),
@@ -209,10 +210,11 @@ def _write_scores(sheet: Sheet, rubric: FrozenVersion, stored: Mapping[str, Deci
                for code, value in changed.items() if code in stored]
     inserts = [{"sheet_id": sheet.id, "criterion_id": rubric.ids[code], "value": value}
                for code, value in changed.items() if code not in stored]
+    connection = db.session.connection()
     if updates:
-        db.session.execute(_UPDATE_SCORE, updates)
+        connection.execute(_UPDATE_SCORE, updates)
     if inserts:
-        db.session.execute(_SCORES.insert(), inserts)
+        connection.execute(_SCORES.insert(), inserts)
     _forget_scores(sheet)
 
 
@@ -224,7 +226,8 @@ def _saved_meanwhile() -> DomainError:
 def _write_draft(sheet: Sheet, values: dict) -> None:
     """Write the sheet's own columns and raise its version (as its mapper's ``version_id_col``
     would), and tell the session what they now hold."""
-    written = db.session.execute(_UPDATE_DRAFT, {"b_id": sheet.id, "b_version": sheet.version, **values})
+    written = db.session.connection().execute(_UPDATE_DRAFT,
+                                              {"b_id": sheet.id, "b_version": sheet.version, **values})
     if written.rowcount != 1:  # saved meanwhile by a writer that did not hold the observation's lock
         raise _saved_meanwhile()
     for key, value in {**values, "version": sheet.version + 1}.items():
@@ -261,7 +264,7 @@ def lock_sheet(sheet: Sheet) -> Sheet:
     nothing of the other sheets."""
     begin_writing()
     lock_rows(_LOCK_OBSERVATION, {"id": sheet.observation_id})
-    versions = db.session.execute(_SHEET_VERSIONS, {"id": sheet.id}).one()
+    versions = db.session.connection().execute(_SHEET_VERSIONS, {"id": sheet.id}).one()
     if tuple(versions) != (sheet.version, sheet.observation.version):
         practice = sheet.observation.kind == ObservationKind.PRACTICE_LECTURE
         db.session.scalars(_sheet_again_query(practice), {"id": sheet.id}).one()
