@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import cache
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import NO_VALUE, set_committed_value
 
 from accounts.enums import Role
@@ -257,15 +257,18 @@ def lock_sheet(sheet: Sheet) -> Sheet:
     lock, then the sheet and its observation made current. Every change to a sheet, its scores
     or its comments raises the sheet's version, and every change to an observation its own
     (``version_id_col``), so when both versions are those read before the lock, what was read is
-    current and only the two numbers are read again. Otherwise the sheet and its observation (and
-    at a practice lecture its comments) are read again, by a statement of its own (PostgreSQL
-    reads what a locking statement joins as it was before the wait), and scores the session holds
-    are read again when next used (``save_sheet`` reads them itself). Saving one's own sheet reads
-    nothing of the other sheets."""
+    current and only the two numbers are read again. What moved is read again, by a statement of
+    its own (PostgreSQL reads what a locking statement joins as it was before the wait): the
+    observation, or the sheet (with a practice lecture's comments), whose scores the session
+    holds are then read again when next used (``save_sheet`` reads them itself). Saving one's
+    own sheet reads nothing of the other sheets."""
     begin_writing()
     lock_rows(_LOCK_OBSERVATION, {"id": sheet.observation_id})
-    versions = db.session.connection().execute(_SHEET_VERSIONS, {"id": sheet.id}).one()
-    if tuple(versions) != (sheet.version, sheet.observation.version):
+    sheet_version, observation_version = db.session.connection().execute(_SHEET_VERSIONS,
+                                                                         {"id": sheet.id}).one()
+    if observation_version != sheet.observation.version:
+        db.session.scalars(_OBSERVATION_AGAIN, {"id": sheet.observation_id}).one()
+    if sheet_version != sheet.version:
         practice = sheet.observation.kind == ObservationKind.PRACTICE_LECTURE
         db.session.scalars(_sheet_again_query(practice), {"id": sheet.id}).one()
         _forget_scores(sheet)
@@ -274,17 +277,16 @@ def lock_sheet(sheet: Sheet) -> Sheet:
 
 _SHEET_VERSIONS = (sa.select(Sheet.version, Observation.version).join_from(Sheet, Observation)
                    .where(Sheet.id == sa.bindparam("id")))
+_OBSERVATION_AGAIN = (sa.select(Observation).where(Observation.id == sa.bindparam("id"))
+                      .execution_options(populate_existing=True))  # over what the session holds
 
 
 @cache
 def _sheet_again_query(practice: bool) -> sa.Select:
-    """The sheet with its observation (and at a practice lecture its comments), read over what
-    the session holds; built once each."""
-    loads = [contains_eager(Sheet.observation)]
-    if practice:
-        loads.append(joinedload(Sheet.practice_comment))
-    return (sa.select(Sheet).join(Sheet.observation).where(Sheet.id == sa.bindparam("id")).options(*loads)
-            .execution_options(populate_existing=True))
+    """The sheet (and at a practice lecture its comments), read over what the session holds;
+    built once each (``Sheet.practice_comment`` is defined once the practice models are)."""
+    query = sa.select(Sheet).where(Sheet.id == sa.bindparam("id")).execution_options(populate_existing=True)
+    return query.options(joinedload(Sheet.practice_comment)) if practice else query
 
 
 def _forget_scores(sheet: Sheet) -> None:

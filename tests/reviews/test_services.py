@@ -358,3 +358,16 @@ def test_locking_a_sheet_saved_meanwhile_forgets_the_scores_the_session_held(wor
     services.lock_sheet(sheet)
 
     assert sheet.score_map() == {"1.1": Decimal("2")}
+
+
+def test_locking_a_sheet_whose_observation_moved_reads_the_observation_again(world):
+    """The chair wrote the debrief between this request's read and its lock."""
+    sheet = _sheet(factories.make_observation(world), world.reviewer)
+    db.session.flush()
+    table = Observation.__table__
+    db.session.execute(table.update().where(table.c.id == sheet.observation_id)
+                       .values(debrief="rút kinh nghiệm", version=table.c.version + 1))
+
+    services.lock_sheet(sheet)
+
+    assert sheet.observation.debrief == "rút kinh nghiệm"
