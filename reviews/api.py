@@ -29,7 +29,8 @@ from core.permissions import authenticated, require, require_visible
 from lecturers.models import Lecturer, TeachingSession, Topic
 from lecturers.permissions import can_view_lecturer
 from reviews import authoring, evidence, practice, progress, queries, services
-from reviews.enums import ObservationKind, ObservationState, PracticePurpose, Rating, RubricVersionState, SheetState
+from reviews.enums import (SHEET_TEXTS, ObservationKind, ObservationState, PracticePurpose, Rating, RubricVersionState,
+                           SheetState)
 from reviews.models import Observation, Sheet
 from reviews.permissions import (can_finalize_observation, can_plan_observation, can_respond_to_observation,
                                  can_view_candidates, can_view_observation, can_view_rubric)
@@ -37,7 +38,6 @@ from reviews.presenters import observation_page
 from reviews.rubrics import Rubric, RubricDomain, RubricVersion
 
 MAX_OBSERVERS = 50
-SHEET_TEXTS = ("notes", "strengths", "shortcomings", "recommendations")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 

@@ -70,6 +70,8 @@ class PracticeVerdict(LabelledEnum):
 
 # The headings attendees comment under at a practice lecture (SPEC §3.7).
 PRACTICE_HEADINGS = ("content", "method", "demeanour", "slides", "timing")
+# A scoresheet's free texts.
+SHEET_TEXTS = ("notes", "strengths", "shortcomings", "recommendations")
 
 
 class Eligibility(LabelledEnum):

@@ -15,8 +15,8 @@ from core.forms import BaseForm, OnceForm, id_or_none, options
 from core.i18n import lazy_gettext as _l
 from core.memo import DerivedCache
 from reviews import scoring
-from reviews.enums import PRACTICE_HEADINGS, ConflictKind, ConsolidationMethod, ObservationKind, ObservationState, \
-    PracticePurpose, PracticeVerdict, Rating, ResponseKind
+from reviews.enums import PRACTICE_HEADINGS, SHEET_TEXTS, ConflictKind, ConsolidationMethod, ObservationKind, \
+    ObservationState, PracticePurpose, PracticeVerdict, Rating, ResponseKind
 from reviews.rubrics import Criterion, FrozenVersion, RubricVersion, ScoredCriterion
 
 TEXT_LIMIT = 20_000
@@ -56,8 +56,7 @@ class _SheetBase(BaseForm):
         return {c.code: getattr(self, score_field_name(c)).data or "" for c in self.criteria}
 
     def texts(self) -> dict[str, str]:
-        return {name: getattr(self, name).data or "" for name in ("notes", "strengths", "shortcomings",
-                                                                    "recommendations")}
+        return {name: getattr(self, name).data or "" for name in SHEET_TEXTS}
 
     def expected_version(self) -> int | None:
         try:

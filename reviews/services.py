@@ -24,8 +24,8 @@ from core.i18n import lazy_gettext as _l
 from core.models import log_action
 from lecturers.models import Lecturer, TeachingSession, Topic
 from reviews import scoring
-from reviews.enums import (OBSERVATION_TRANSITIONS, ConsolidationMethod, ObservationKind, ObservationState,
-                           ResponseKind, RubricVersionState, SheetState)
+from reviews.enums import (OBSERVATION_TRANSITIONS, SHEET_TEXTS, ConsolidationMethod, ObservationKind,
+                           ObservationState, ResponseKind, RubricVersionState, SheetState)
 from reviews.models import (Amendment, Observation, ObservationResponse, ObservationScore, ObserverConflict,
                             ReviewSettings, Sheet, SheetScore)
 from reviews.queries import frozen_version
@@ -191,7 +191,6 @@ def save_sheet(sheet: Sheet, *, scores: Mapping[str, object], texts: Mapping[str
     return sheet
 
 
-SHEET_TEXTS = ("notes", "strengths", "shortcomings", "recommendations")
 _SCORES, _SHEETS = SheetScore.__table__, Sheet.__table__
 _STORED_SCORES = (sa.select(_SCORES.c.criterion_id, _SCORES.c.value)
                   .where(_SCORES.c.sheet_id == sa.bindparam("sheet_id")))
