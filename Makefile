@@ -100,7 +100,7 @@ clean:
 # Performance at province scale (issue 9; not part of `make test`): synthetic data generated once
 # into instance/bench/ (and PostgreSQL database lectern_bench when BENCH_DATABASE_URL or
 # DATABASE_URL is set), a bare Flask baseline and Lectern under gunicorn, wrk on each page; prints
-# a table of ratios to the baseline with PASS/FAIL. BENCH_UNITS/BENCH_LECTURERS/BENCH_YEARS/BENCH_SECONDS.
+# a table of ratios to the baseline with PASS/FAIL. BENCH_UNITS/BENCH_LECTURERS/BENCH_YEARS/BENCH_SECONDS/BENCH_ROUNDS.
 bench: install-dev translations
 	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && apt-get update -qq \
 		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } \
