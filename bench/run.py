@@ -303,7 +303,7 @@ def page_row(name: str, rounds: list[tuple], status: int) -> tuple:
     checks_p99 = name != "cached chart"
     rate_ratio = statistics.median(page[0] / base[0] for base, page, _ in rounds)
     p99_ratio = statistics.median(page[2] / base[2] for base, page, _ in rounds)
-    bad = sum(page[3] for _, page, _ in rounds)
+    bad = sum(page[3] + small[3] for _, page, small in rounds)  # at either scale
     ok = rate_ratio >= share and (not checks_p99 or p99_ratio <= P99_LIMIT) and bad == 0 and status < 400
     failure = f" ({bad} errors, GET {status})" if bad or status >= 400 else ""
     return (name, f"{statistics.median(page[0] for _, page, _ in rounds):.1f}", f"{rate_ratio:.2f}",

@@ -24,8 +24,9 @@ A view marked ``@reads_first`` (saving a scoresheet: many reads, one short write
 observers may save at the same moment) reads without the SQLite writer lock, as a GET does; its
 write transaction begins at ``begin_writing()``. What it read before may be older than that
 transaction, as at PostgreSQL's READ COMMITTED, so after ``begin_writing()`` (and a row lock) it
-reads again what its write depends on (``reviews.services.lock_sheet``); a write before
-``begin_writing()`` is a programming error and is refused. On PostgreSQL the mark changes nothing.
+checks that what its write depends on has not moved, and reads again what has
+(``reviews.services.lock_sheet``); a write before ``begin_writing()`` is a programming error and
+is refused. On PostgreSQL the mark changes nothing.
 
 A pooled connection that sat unused for over ``PING_AFTER_IDLE_S`` is tested before it is lent
 (the server may have restarted, or a firewall dropped the connection), and a dead one is
@@ -154,7 +155,7 @@ def configure_engine_events() -> None:
     event.listen(Engine, "commit", _end_reads_first)
     event.listen(Engine, "rollback", _end_reads_first)
     event.listen(Pool, "checkout", _ping_if_idle)
-    event.listen(Pool, "checkin", _back_in_pool)  # rolled back (the pool's reset): the writer lock is free
+    event.listen(Pool, "checkin", _back_in_pool)
     _configured = True
 
 
@@ -265,6 +266,10 @@ def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
 
 
 def _back_in_pool(dbapi_connection, record) -> None:
+    """A connection given back: as the pool lent it. A SQLite transaction still open (a COMMIT
+    that failed, and no rollback after it) is rolled back, and lets the writer lock go."""
+    if isinstance(dbapi_connection, WriterLockConnection) and dbapi_connection.in_transaction:
+        dbapi_connection.rollback()
     if record is None:
         return
     record.info[_RETURNED_AT] = time.monotonic()

@@ -13,7 +13,7 @@ from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import NO_VALUE, set_committed_value
+from sqlalchemy.orm.attributes import set_committed_value
 
 from accounts.enums import Role
 from accounts.models import Unit, User
@@ -203,8 +203,8 @@ _UPDATE_DRAFT = (_SHEETS.update().where(_SHEETS.c.id == sa.bindparam("b_id"),
 
 def _write_scores(sheet: Sheet, rubric: FrozenVersion, stored: Mapping[str, Decimal],
                   changed: Mapping[str, Decimal]) -> None:
-    """Store the changed scores by code (``stored`` holds the others); scores the session holds
-    are read again when next used."""
+    """Store the changed scores by code (``stored`` holds the others); the session reads the
+    sheet's scores again when next used."""
     updates = [{"b_sheet_id": sheet.id, "b_criterion_id": rubric.ids[code], "value": value}
                for code, value in changed.items() if code in stored]
     inserts = [{"sheet_id": sheet.id, "criterion_id": rubric.ids[code], "value": value}
@@ -214,7 +214,7 @@ def _write_scores(sheet: Sheet, rubric: FrozenVersion, stored: Mapping[str, Deci
         connection.execute(_UPDATE_SCORE, updates)
     if inserts:
         connection.execute(_SCORES.insert(), inserts)
-    _forget_scores(sheet)
+    _forget_scores(sheet, rubric)
 
 
 def _saved_meanwhile() -> DomainError:
@@ -253,14 +253,15 @@ _REASONS = {"not_a_number": _l("not a number"), "out_of_range": _l("outside 0 to
 
 def lock_sheet(sheet: Sheet) -> Sheet:
     """``lock_observation`` for one observer's change to their own sheet: the observation's row
-    lock, then the sheet and its observation made current. Every change to a sheet, its scores
-    or its comments raises the sheet's version, and every change to an observation its own
-    (``version_id_col``), so when both versions are those read before the lock, what was read is
-    current and only the two numbers are read again. What moved is read again, by a statement of
-    its own (PostgreSQL reads what a locking statement joins as it was before the wait): the
-    observation, or the sheet (with a practice lecture's comments), whose scores the session
-    holds are then read again when next used (``save_sheet`` reads them itself). Saving one's
-    own sheet reads nothing of the other sheets."""
+    lock, then the sheet and its observation made current. Every save of a sheet raises its
+    version (``save_sheet``, whose transaction also holds the practice comments saved with it;
+    ``submit_sheet``, through the mapper's ``version_id_col``), and every change to the
+    observation's own row raises the observation's; so when both versions are those read
+    before the lock, what was read is current and only the two numbers are read again. What
+    moved is read again, by a statement of its own (PostgreSQL reads what a locking statement
+    joins as it was before the wait): the observation's row, or the sheet (with a practice
+    lecture's comments), whose scores are then read again when next used (``save_sheet`` reads
+    them itself). Saving one's own sheet reads nothing of the other sheets."""
     begin_writing()
     lock_rows(_LOCK_OBSERVATION, {"id": sheet.observation_id})
     sheet_version, observation_version = db.session.connection().execute(_SHEET_VERSIONS,
@@ -268,9 +269,9 @@ def lock_sheet(sheet: Sheet) -> Sheet:
     if observation_version != sheet.observation.version:
         db.session.scalars(_OBSERVATION_AGAIN, {"id": sheet.observation_id}).one()
     if sheet_version != sheet.version:
+        _forget_scores(sheet, frozen_version(sheet.observation.rubric_version_id))
         practice = sheet.observation.kind == ObservationKind.PRACTICE_LECTURE
         db.session.scalars(_sheet_again_query(practice), {"id": sheet.id}).one()
-        _forget_scores(sheet)
     return sheet
 
 
@@ -288,11 +289,14 @@ def _sheet_again_query(practice: bool) -> sa.Select:
     return query.options(joinedload(Sheet.practice_comment)) if practice else query
 
 
-def _forget_scores(sheet: Sheet) -> None:
-    """The sheet's scores, if the session holds them, are read again when next used."""
-    loaded = sa.inspect(sheet).attrs.scores.loaded_value
-    for score in () if loaded is NO_VALUE else loaded:
-        db.session.expire(score)
+def _forget_scores(sheet: Sheet, rubric: FrozenVersion) -> None:
+    """The sheet's scores are read again when next used: its list, and each score the session
+    holds, looked up by key (one read again with the sheet's list emptied stays in the session,
+    with its old value, for as long as anything refers to it)."""
+    for criterion_id in rubric.codes:
+        score = db.session.identity_map.get(db.session.identity_key(SheetScore, (sheet.id, criterion_id)))
+        if score is not None:
+            db.session.expire(score)
     db.session.expire(sheet, ["scores"])
 
 

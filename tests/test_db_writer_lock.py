@@ -70,6 +70,25 @@ def test_a_writer_holds_the_lock_until_its_commit_has_run(engine, tmp_path):
     assert _lock_is_free(tmp_path)
 
 
+def test_a_connection_given_back_with_its_transaction_still_open_lets_the_lock_go(engine, tmp_path):
+    """A COMMIT that failed (here a deferred foreign key) leaves SQLite's transaction open while
+    SQLAlchemy counts it ended and gives the connection back without a rollback."""
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+        connection.exec_driver_sql("CREATE TABLE child (parent_id INTEGER REFERENCES parent (id))")
+    connection = engine.connect()
+    connection.begin()
+    connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    connection.exec_driver_sql("INSERT INTO child VALUES (7)")
+    with pytest.raises(sa.exc.IntegrityError):
+        connection.commit()
+    connection.close()
+
+    assert _lock_is_free(tmp_path)
+    with engine.begin() as again:
+        assert again.exec_driver_sql("SELECT count(*) FROM child").scalar() == 0
+
+
 def test_a_writer_waits_while_another_holds_the_lock_and_then_writes(engine, tmp_path):
     with engine.begin():
         pass  # creates the lock file

@@ -12,7 +12,7 @@ from core.forms import show_error
 from core.models import utcnow
 from core.permissions import authenticated
 from reviews import practice, queries, services
-from reviews.enums import PRACTICE_HEADINGS, ObservationKind
+from reviews.enums import PRACTICE_HEADINGS, SHEET_TEXTS, ObservationKind
 from reviews.forms import build_sheet_form, score_field_name
 from reviews.models import Sheet
 from reviews.permissions import can_edit_sheet
@@ -22,7 +22,7 @@ from reviews.views import bp
 def _own_sheet(observation_id: int) -> Sheet:
     """The user's own sheet of the observation, or 404 (an observer may see the observation:
     ``can_view_observation``). A save reads it without a lock (``@reads_first``), then takes the
-    lock and reads again what the write depends on (``services.lock_sheet``)."""
+    lock and checks that it has not moved, reading again what has (``services.lock_sheet``)."""
     sheet = queries.own_sheet(observation_id, current_user.id)
     if sheet is None:
         abort(404)
@@ -42,9 +42,8 @@ def _form_for(sheet, **kwargs):
             value = scores.get(criterion.code)
             getattr(form, score_field_name(criterion)).data = "" if value is None else \
                 format(value.normalize(), "f")
-        for name, text in (("notes", sheet.notes), ("strengths", sheet.strengths),
-                           ("shortcomings", sheet.shortcomings), ("recommendations", sheet.recommendations)):
-            getattr(form, name).data = text
+        for name in SHEET_TEXTS:
+            getattr(form, name).data = getattr(sheet, name)
         form.version.data = str(sheet.version)
     return form
 

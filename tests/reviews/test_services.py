@@ -350,7 +350,8 @@ def test_a_save_leaves_the_session_holding_what_was_written(world):
 def test_locking_a_sheet_saved_meanwhile_forgets_the_scores_the_session_held(world):
     sheet = _sheet(factories.make_observation(world), world.reviewer)
     services.save_sheet(sheet, scores={"1.1": "1"}, texts={}, actor=world.reviewer, now=utcnow())
-    assert sheet.score_map() == {"1.1": Decimal("1")}  # held by the session
+    held = list(sheet.scores)  # the session keeps these objects while anything refers to them
+    assert [score.value for score in held] == [Decimal("1")]
     table, scores = Sheet.__table__, SheetScore.__table__
     db.session.execute(scores.update().where(scores.c.sheet_id == sheet.id).values(value=Decimal("2")))
     db.session.execute(table.update().where(table.c.id == sheet.id).values(version=table.c.version + 1))
@@ -371,3 +372,18 @@ def test_locking_a_sheet_whose_observation_moved_reads_the_observation_again(wor
     services.lock_sheet(sheet)
 
     assert sheet.observation.debrief == "rút kinh nghiệm"
+
+
+def test_a_save_after_the_observation_lock_leaves_no_old_score_in_the_session(world):
+    """The API's path: ``lock_observation`` reads the sheets again (their score lists emptied,
+    the score objects still held), then ``save_sheet`` changes a score."""
+    observation = factories.make_observation(world)
+    sheet = _sheet(observation, world.reviewer)
+    services.save_sheet(sheet, scores={"1.1": "1"}, texts={}, actor=world.reviewer, now=utcnow())
+    held = list(sheet.scores)
+    assert [score.value for score in held] == [Decimal("1")]
+
+    services.lock_observation(observation)
+    services.save_sheet(sheet, scores={"1.1": "2"}, texts={}, actor=world.reviewer, now=utcnow())
+
+    assert sheet.score_map() == {"1.1": Decimal("2")} and held[0].value == Decimal("2")
