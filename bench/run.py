@@ -258,15 +258,8 @@ def measure_pages(target: Target) -> tuple[Scale, Scale]:
         wrk(baseline.base + "/", seconds=WARM_UP_SECONDS)
         bases = []
         for name in lecterns["full"].loads:
-            full_url, full_load, status = lecterns["full"].loads[name]
-            small_url, small_load, _ = lecterns["small"].loads[name]
-            wrk(full_url, **full_load, seconds=WARM_UP_SECONDS)  # each worker's first requests compile templates
-            wrk(small_url, **small_load, seconds=WARM_UP_SECONDS)
-            rounds = []  # (baseline, full, 1/100): each (requests/s, p50 ms, p99 ms, non-2xx/3xx)
-            for _ in range(ROUNDS):
-                rounds.append((wrk(baseline.base + "/", seconds=BASELINE_SECONDS),
-                               wrk(full_url, **full_load, seconds=SECONDS),
-                               wrk(small_url, **small_load, seconds=SMALL_SECONDS)))
+            status = lecterns["full"].loads[name][2]
+            rounds = measure_rounds(baseline, lecterns["full"].loads[name], lecterns["small"].loads[name])
             bases += [base for base, _, _ in rounds]
             full.medians[name] = statistics.median(page[1] for _, page, _ in rounds)
             small.medians[name] = statistics.median(page[1] for _, _, page in rounds)
@@ -294,6 +287,16 @@ def measure_pages(target: Target) -> tuple[Scale, Scale]:
         for lectern in lecterns.values():
             lectern.server.stop()
     return full, small
+
+
+def measure_rounds(baseline: Server, full: tuple[str, dict, int], small: tuple[str, dict, int]) -> list[tuple]:
+    """A page's ROUNDS rounds, after a warm-up at each scale (each worker's first requests
+    compile templates): (baseline, full, 1/100), each (requests/s, p50 ms, p99 ms, non-2xx/3xx)."""
+    (full_url, full_load, _), (small_url, small_load, _) = full, small
+    wrk(full_url, **full_load, seconds=WARM_UP_SECONDS)
+    wrk(small_url, **small_load, seconds=WARM_UP_SECONDS)
+    return [(wrk(baseline.base + "/", seconds=BASELINE_SECONDS), wrk(full_url, **full_load, seconds=SECONDS),
+             wrk(small_url, **small_load, seconds=SMALL_SECONDS)) for _ in range(ROUNDS)]
 
 
 def page_row(name: str, rounds: list[tuple], status: int) -> tuple:

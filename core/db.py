@@ -224,8 +224,9 @@ def _take_writer_lock(connection) -> None:
     that, SQLite's own busy timeout still applies, and then the request answers 503."""
     path = connection.engine.url.database
     dbapi_connection = connection.connection.dbapi_connection
-    if not path or path == ":memory:" or path.startswith("file:") or not isinstance(dbapi_connection,
-                                                                                    WriterLockConnection):
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    if not isinstance(dbapi_connection, WriterLockConnection):  # not made through our do_connect event
         return
     handle = dbapi_connection.writer_lock
     if handle is None:
