@@ -10,9 +10,12 @@ hold it until their transaction has ended (``WriterLockConnection``: after the C
 before it, or the next writer's BEGIN found the database still locked and SQLite's busy handler
 slept a millisecond or more). SQLite's own busy handler sleeps ever longer (up to 100 ms at a
 time) while the database is locked, so under steady writes a waiting writer kept losing to the
-one that just finished and waited up to a second; the lock file is polled every
-``WRITER_POLL_S`` instead, so writers take turns. Work outside a request that only reads (a
-background export) runs in ``reading_only()`` and begins as a GET does.
+one that just finished and waited up to a second; the lock file is polled instead, so writers
+take turns: every ``WRITER_POLL_S`` for the first ``WRITER_FAST_POLL_FOR_S`` (a save holds the
+lock about a millisecond, and a waiter that looked every half millisecond left it unused for a
+fifth of the time), then every ``WRITER_SLOW_POLL_S``, so a crowd of waiters does not keep both
+cores busy looking. Work outside a request that only reads (a background export) runs in
+``reading_only()`` and begins as a GET does.
 
 On PostgreSQL, read-only requests (GET, HEAD, OPTIONS) read without a transaction (autocommit):
 at READ COMMITTED each statement reads its own snapshot inside a transaction too, so they see
@@ -20,13 +23,14 @@ the same, and are spared the BEGIN and ROLLBACK round trips (a third of a small 
 request's first write (or locking read) turns the transaction back on, so its writes still
 commit or roll back together.
 
-A view marked ``@reads_first`` (saving a scoresheet: many reads, one short write, and two
-observers may save at the same moment) reads without the SQLite writer lock, as a GET does; its
-write transaction begins at ``begin_writing()``. What it read before may be older than that
-transaction, as at PostgreSQL's READ COMMITTED, so after ``begin_writing()`` (and a row lock) it
-checks that what its write depends on has not moved, and reads again what has
-(``reviews.services.lock_sheet``); a write before ``begin_writing()`` is a programming error and
-is refused. On PostgreSQL the mark changes nothing.
+A view marked ``@reads_first`` (saving a scoresheet: one short write, and two observers may
+save at the same moment) reads without the SQLite writer lock, as a GET does (the signed-in
+user's session, above all); its write transaction begins at ``begin_writing()``. What it read
+before may be older than that transaction, so it reads what its write depends on after
+``begin_writing()`` (``reviews.services.sheet_to_change``: the writer lock held from there on
+was the save's bottleneck, so the user's session is read before it); a write before
+``begin_writing()`` is a programming error and is refused. On PostgreSQL the mark changes
+nothing.
 
 A pooled connection that sat unused for over ``PING_AFTER_IDLE_S`` is tested before it is lent
 (the server may have restarted, or a firewall dropped the connection), and a dead one is
@@ -56,7 +60,9 @@ _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # begin_writing()); with each taking ~0.15 s, 5 s let a burst of about twenty simultaneous
 # submissions fail; 15 s stays well inside gunicorn's 30 s worker timeout.
 BUSY_TIMEOUT_MS = 15_000
-WRITER_POLL_S = 0.0005
+WRITER_POLL_S = 0.0001
+WRITER_FAST_POLL_FOR_S = 0.005
+WRITER_SLOW_POLL_S = 0.0005
 _READING = "reading_without_transaction"  # a PostgreSQL connection a read-only request put in autocommit
 _READS_FIRST = "reads_first"  # a SQLite connection reading, before a @reads_first view's write transaction
 PING_AFTER_IDLE_S = 10.0
@@ -234,15 +240,16 @@ def _take_writer_lock(connection) -> None:
             handle = dbapi_connection.writer_lock = os.open(f"{path}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
         except OSError:  # a folder we may not write to: SQLite's busy timeout alone, as without the lock
             return
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    started = time.monotonic()
     while True:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
         except BlockingIOError:
-            if time.monotonic() > deadline:
+            waited = time.monotonic() - started
+            if waited > BUSY_TIMEOUT_MS / 1000:
                 return
-            time.sleep(WRITER_POLL_S)
+            time.sleep(WRITER_POLL_S if waited < WRITER_FAST_POLL_FOR_S else WRITER_SLOW_POLL_S)
 
 
 def _end_reads_first(connection) -> None:

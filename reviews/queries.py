@@ -93,13 +93,14 @@ def _fill_domain_criteria(version: RubricVersion) -> None:
         set_committed_value(domain, "criteria", by_domain[domain.id])
 
 
-def own_sheet(observation_id: int, observer_id: int) -> Sheet | None:
+def own_sheet(observation_id: int, observer_id: int, *, refresh: bool = False) -> Sheet | None:
     """An observer's sheet of an observation, with the observation, in one query. The rubric is
     read as ``frozen_version``, the sheet's page reads its version with
-    ``rubric_version_for_sheet``, and a save checks under the lock that what it read is still
-    current and reads the scores there (``services.lock_sheet``, ``services.save_sheet``)."""
-    return db.session.scalars(_own_sheet_query(), {"observation": observation_id, "observer": observer_id}
-                              ).one_or_none()
+    ``rubric_version_for_sheet``; a save reads the sheet under the observation's lock
+    (``services.sheet_to_change``) and the stored scores there (``services.save_sheet``). With
+    ``refresh``, what is read replaces what the session held of the sheet and the observation."""
+    return db.session.scalars(_own_sheet_query(), {"observation": observation_id, "observer": observer_id},
+                              execution_options={"populate_existing": refresh}).one_or_none()
 
 
 @cache

@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from accounts.enums import Role
@@ -28,7 +26,7 @@ from reviews.enums import (OBSERVATION_TRANSITIONS, SHEET_TEXTS, ConsolidationMe
                            ObservationState, ResponseKind, RubricVersionState, SheetState)
 from reviews.models import (Amendment, Observation, ObservationResponse, ObservationScore, ObserverConflict,
                             ReviewSettings, Sheet, SheetScore)
-from reviews.queries import frozen_version
+from reviews.queries import frozen_version, own_sheet
 from reviews.rubrics import FrozenVersion, RubricVersion
 
 SCORER_ROLES = {Role.DIRECTOR, Role.REVIEWER}
@@ -163,7 +161,7 @@ def save_sheet(sheet: Sheet, *, scores: Mapping[str, object], texts: Mapping[str
     stale page (another tab saved in between) is refused with 409; nothing is lost because
     the page keeps what was typed.
 
-    The caller holds the observation's lock (``lock_sheet`` or ``lock_observation``). The draft
+    The caller holds the observation's lock (``sheet_to_change`` or ``lock_observation``). The draft
     is written with plain statements, not the ORM's unit of work: an open sheet page saves
     every few seconds, and the unit of work cost more than the rest of a save."""
     if sheet.observer_id != actor.id:
@@ -217,6 +215,17 @@ def _write_scores(sheet: Sheet, rubric: FrozenVersion, stored: Mapping[str, Deci
     _forget_scores(sheet, rubric)
 
 
+def _forget_scores(sheet: Sheet, rubric: FrozenVersion) -> None:
+    """The sheet's scores are read again when next used: its list, and each score the session
+    holds, looked up by key (one read again with the sheet's list emptied stays in the session,
+    with its old value, for as long as anything refers to it)."""
+    for criterion_id in rubric.codes:
+        score = db.session.identity_map.get(db.session.identity_key(SheetScore, (sheet.id, criterion_id)))
+        if score is not None:
+            db.session.expire(score)
+    db.session.expire(sheet, ["scores"])
+
+
 def _saved_meanwhile() -> DomainError:
     return DomainError(_l("This sheet was saved from another window after you opened it. "
                           "Your input is kept below: check it and save again."), status=409, code="conflict")
@@ -251,53 +260,14 @@ _REASONS = {"not_a_number": _l("not a number"), "out_of_range": _l("outside 0 to
             "unknown_criterion": _l("unknown criterion")}
 
 
-def lock_sheet(sheet: Sheet) -> Sheet:
-    """``lock_observation`` for one observer's change to their own sheet: the observation's row
-    lock, then the sheet and its observation made current. Every save of a sheet raises its
-    version (``save_sheet``, whose transaction also holds the practice comments saved with it;
-    ``submit_sheet``, through the mapper's ``version_id_col``), and every change to the
-    observation's own row raises the observation's; so when both versions are those read
-    before the lock, what was read is current and only the two numbers are read again. What
-    moved is read again, by a statement of its own (PostgreSQL reads what a locking statement
-    joins as it was before the wait): the observation's row, or the sheet (with a practice
-    lecture's comments), whose scores are then read again when next used (``save_sheet`` reads
-    them itself). Saving one's own sheet reads nothing of the other sheets."""
+def sheet_to_change(observation_id: int, observer_id: int) -> Sheet | None:
+    """An observer's own sheet of the observation, read to be changed: ``lock_observation`` for
+    one sheet. The observation's row lock is taken before the sheet is read, so what is read is
+    current: another window's save, or the chair's finalising, waits for it or it for them.
+    Reads nothing of the other sheets, nor the sheet's scores (``save_sheet`` reads them)."""
     begin_writing()
-    lock_rows(_LOCK_OBSERVATION, {"id": sheet.observation_id})
-    sheet_version, observation_version = db.session.connection().execute(_SHEET_VERSIONS,
-                                                                         {"id": sheet.id}).one()
-    if observation_version != sheet.observation.version:
-        db.session.scalars(_OBSERVATION_AGAIN, {"id": sheet.observation_id}).one()
-    if sheet_version != sheet.version:
-        _forget_scores(sheet, frozen_version(sheet.observation.rubric_version_id))
-        practice = sheet.observation.kind == ObservationKind.PRACTICE_LECTURE
-        db.session.scalars(_sheet_again_query(practice), {"id": sheet.id}).one()
-    return sheet
-
-
-_SHEET_VERSIONS = (sa.select(Sheet.version, Observation.version).join_from(Sheet, Observation)
-                   .where(Sheet.id == sa.bindparam("id")))
-_OBSERVATION_AGAIN = (sa.select(Observation).where(Observation.id == sa.bindparam("id"))
-                      .execution_options(populate_existing=True))  # over what the session holds
-
-
-@cache
-def _sheet_again_query(practice: bool) -> sa.Select:
-    """The sheet (and at a practice lecture its comments), read over what the session holds;
-    built once each (``Sheet.practice_comment`` is defined once the practice models are)."""
-    query = sa.select(Sheet).where(Sheet.id == sa.bindparam("id")).execution_options(populate_existing=True)
-    return query.options(joinedload(Sheet.practice_comment)) if practice else query
-
-
-def _forget_scores(sheet: Sheet, rubric: FrozenVersion) -> None:
-    """The sheet's scores are read again when next used: its list, and each score the session
-    holds, looked up by key (one read again with the sheet's list emptied stays in the session,
-    with its old value, for as long as anything refers to it)."""
-    for criterion_id in rubric.codes:
-        score = db.session.identity_map.get(db.session.identity_key(SheetScore, (sheet.id, criterion_id)))
-        if score is not None:
-            db.session.expire(score)
-    db.session.expire(sheet, ["scores"])
+    lock_rows(_LOCK_OBSERVATION, {"id": observation_id})
+    return own_sheet(observation_id, observer_id, refresh=True)
 
 
 def _totals(rubric: FrozenVersion, values: Mapping[str, Decimal], *, provisional: bool) -> dict:

@@ -21,9 +21,13 @@ from reviews.views import bp
 
 def _own_sheet(observation_id: int) -> Sheet:
     """The user's own sheet of the observation, or 404 (an observer may see the observation:
-    ``can_view_observation``). A save reads it without a lock (``@reads_first``), then takes the
-    lock and checks that it has not moved, reading again what has (``services.lock_sheet``)."""
-    sheet = queries.own_sheet(observation_id, current_user.id)
+    ``can_view_observation``). A save reads it to change it, current and locked
+    (``services.sheet_to_change``); until then the request reads without the SQLite writer lock
+    (``@reads_first``)."""
+    if request.method == "POST":
+        sheet = services.sheet_to_change(observation_id, current_user.id)
+    else:
+        sheet = queries.own_sheet(observation_id, current_user.id)
     if sheet is None:
         abort(404)
     return sheet
@@ -81,9 +85,6 @@ def sheet_edit(observation_id: int):
     form = _form_for(sheet)
     if not form.validate_on_submit():
         return _render(sheet, form, 422 if form.errors else 200)
-    services.lock_sheet(sheet)  # read again, current: another window or the chair may have moved it
-    if not can_edit_sheet(current_user, sheet):
-        return _closed(sheet)
     try:
         _save(sheet, form)
         if request.form.get("action") == "submit":
@@ -114,7 +115,6 @@ def sheet_autosave(observation_id: int):
     if not form.validate_on_submit():
         return jsonify({"ok": False, "errors": form.errors}), 422
     try:
-        services.lock_sheet(sheet)
         _save(sheet, form)
     except DomainError as error:
         db.session.rollback()

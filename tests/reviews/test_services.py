@@ -289,19 +289,9 @@ def _statements(run) -> list[str]:
     return seen
 
 
-def test_locking_a_sheet_unchanged_since_it_was_read_reads_only_its_versions(world):
-    sheet = _sheet(factories.make_observation(world), world.reviewer)
-    db.session.flush()
-
-    statements = _statements(lambda: services.lock_sheet(sheet))
-
-    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(reads) == (1 if db.engine.dialect.name == "sqlite" else 2)  # and the row lock, where there is one
-    assert "sheet_score" not in reads[-1] and "version" in reads[-1]
-
-
-def test_locking_a_sheet_saved_meanwhile_reads_it_again(world):
-    """Another window saved the sheet (a new version) between this request's read and its lock."""
+def test_a_sheet_read_to_change_is_read_under_the_observations_lock_over_what_the_session_held(world):
+    """Another window saved the sheet after this request first read it: the sheet read to be
+    changed is the saved one, read after the observation's row lock (PostgreSQL)."""
     sheet = _sheet(factories.make_observation(world), world.reviewer)
     db.session.flush()
     opened = sheet.version
@@ -309,9 +299,20 @@ def test_locking_a_sheet_saved_meanwhile_reads_it_again(world):
     db.session.execute(table.update().where(table.c.id == sheet.id)
                        .values(notes="from the other window", version=table.c.version + 1))
 
-    services.lock_sheet(sheet)
+    statements = _statements(lambda: services.sheet_to_change(sheet.observation_id, world.reviewer.id))
 
     assert (sheet.notes, sheet.version) == ("from the other window", opened + 1)
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    if db.engine.dialect.name == "postgresql":
+        assert "FOR UPDATE" in reads[0] and "FROM sheet" in reads[1]
+    assert "sheet_score" not in " ".join(reads)
+
+
+def test_a_sheet_read_to_change_is_none_for_someone_without_one(world):
+    observation = factories.make_observation(world)
+    db.session.flush()
+
+    assert services.sheet_to_change(observation.id, world.secretary.id) is None
 
 
 def test_a_draft_written_over_a_newer_version_is_refused_and_nothing_is_written(world):
@@ -345,33 +346,6 @@ def test_a_save_leaves_the_session_holding_what_was_written(world):
     assert (sheet.total, sheet.notes, sheet.version) == (Decimal("4"), "ghi chép", version + 1)
     db.session.expire_all()
     assert (sheet.total, sheet.notes, sheet.version) == (Decimal("4"), "ghi chép", version + 1)
-
-
-def test_locking_a_sheet_saved_meanwhile_forgets_the_scores_the_session_held(world):
-    sheet = _sheet(factories.make_observation(world), world.reviewer)
-    services.save_sheet(sheet, scores={"1.1": "1"}, texts={}, actor=world.reviewer, now=utcnow())
-    held = list(sheet.scores)  # the session keeps these objects while anything refers to them
-    assert [score.value for score in held] == [Decimal("1")]
-    table, scores = Sheet.__table__, SheetScore.__table__
-    db.session.execute(scores.update().where(scores.c.sheet_id == sheet.id).values(value=Decimal("2")))
-    db.session.execute(table.update().where(table.c.id == sheet.id).values(version=table.c.version + 1))
-
-    services.lock_sheet(sheet)
-
-    assert sheet.score_map() == {"1.1": Decimal("2")}
-
-
-def test_locking_a_sheet_whose_observation_moved_reads_the_observation_again(world):
-    """The chair wrote the debrief between this request's read and its lock."""
-    sheet = _sheet(factories.make_observation(world), world.reviewer)
-    db.session.flush()
-    table = Observation.__table__
-    db.session.execute(table.update().where(table.c.id == sheet.observation_id)
-                       .values(debrief="rút kinh nghiệm", version=table.c.version + 1))
-
-    services.lock_sheet(sheet)
-
-    assert sheet.observation.debrief == "rút kinh nghiệm"
 
 
 def test_a_save_after_the_observation_lock_leaves_no_old_score_in_the_session(world):
