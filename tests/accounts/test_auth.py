@@ -299,6 +299,31 @@ def test_a_session_used_within_the_idle_lifetime_still_works(app, world, login, 
     assert client.get("/home").status_code == 200
 
 
+def _sets_session_cookie(app, response) -> bool:
+    return any(header.startswith(app.config["SESSION_COOKIE_NAME"] + "=")
+               for header in response.headers.getlist("Set-Cookie"))
+
+
+def test_an_unchanged_session_is_not_signed_again_on_every_request(app, world, login):
+    client = login(world.director)
+    client.get("/home")  # whatever the first page puts in the session
+
+    assert not _sets_session_cookie(app, client.get("/home"))
+
+
+def test_a_session_signed_over_an_hour_ago_is_signed_again(app, world, login, monkeypatch):
+    """Its idle lifetime restarts: a browser in use stays signed in."""
+    from core.sessions import REFRESH_AFTER
+
+    _idle_for(monkeypatch, -(REFRESH_AFTER + timedelta(minutes=1)))  # signed in the past
+    client = login(world.director)
+    client.get("/home")
+    monkeypatch.undo()
+
+    assert _sets_session_cookie(app, client.get("/home"))
+    assert not _sets_session_cookie(app, client.get("/home"))
+
+
 # --- Language -------------------------------------------------------------------------------
 
 
