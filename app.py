@@ -70,9 +70,9 @@ def _init_extensions(app: Flask) -> None:
     from core import db as core_db
     from core.extensions import babel, csrf, db, login_manager, migrate
     from core.i18n import select_locale, select_timezone
-    from core.sessions import SessionInterface
+    from core.sessions import CookieSessionInterface
 
-    app.session_interface = SessionInterface()
+    app.session_interface = CookieSessionInterface()
     db.init_app(app)
     core_db.configure_engine_events()
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "migrations"))

@@ -27,7 +27,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("LECTERN_INSECURE_COOKIES") != "1"
     SESSION_COOKIE_NAME = "__Host-session" if SESSION_COOKIE_SECURE else "lectern_session"
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)  # idle lifetime (cookie re-signed hourly: core.sessions)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)  # idle lifetime (signature renewed when over an hour old: core.sessions)
     SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
     MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # one attached document (lesson plans); see core/uploads.py
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # the whole request; kept above MAX_UPLOAD_BYTES by create_app

@@ -10,12 +10,11 @@ hold it until their transaction has ended (``WriterLockConnection``: after the C
 before it, or the next writer's BEGIN found the database still locked and SQLite's busy handler
 slept a millisecond or more). SQLite's own busy handler sleeps ever longer (up to 100 ms at a
 time) while the database is locked, so under steady writes a waiting writer kept losing to the
-one that just finished and waited up to a second; the lock file is polled instead, so writers
-take turns: every ``WRITER_POLL_S`` for the first ``WRITER_FAST_POLL_FOR_S`` (a save holds the
-lock about a millisecond, and a waiter that looked every half millisecond left it unused for a
-fifth of the time), then every ``WRITER_SLOW_POLL_S``, so a crowd of waiters does not keep both
-cores busy looking. Work outside a request that only reads (a background export) runs in
-``reading_only()`` and begins as a GET does.
+one that just finished and waited up to a second; the lock file is polled every
+``WRITER_POLL_S`` instead, so writers take turns (a save holds the lock about a millisecond,
+and a waiter that looked every half millisecond left it unused for a fifth of the time). Work
+outside a request that only reads (a background export) runs in ``reading_only()`` and begins
+as a GET does.
 
 On PostgreSQL, read-only requests (GET, HEAD, OPTIONS) read without a transaction (autocommit):
 at READ COMMITTED each statement reads its own snapshot inside a transaction too, so they see
@@ -61,8 +60,6 @@ _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # submissions fail; 15 s stays well inside gunicorn's 30 s worker timeout.
 BUSY_TIMEOUT_MS = 15_000
 WRITER_POLL_S = 0.0001
-WRITER_FAST_POLL_FOR_S = 0.005
-WRITER_SLOW_POLL_S = 0.0005
 _READING = "reading_without_transaction"  # a PostgreSQL connection a read-only request put in autocommit
 _READS_FIRST = "reads_first"  # a SQLite connection reading, before a @reads_first view's write transaction
 PING_AFTER_IDLE_S = 10.0
@@ -240,16 +237,15 @@ def _take_writer_lock(connection) -> None:
             handle = dbapi_connection.writer_lock = os.open(f"{path}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
         except OSError:  # a folder we may not write to: SQLite's busy timeout alone, as without the lock
             return
-    started = time.monotonic()
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     while True:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
         except BlockingIOError:
-            waited = time.monotonic() - started
-            if waited > BUSY_TIMEOUT_MS / 1000:
+            if time.monotonic() > deadline:
                 return
-            time.sleep(WRITER_POLL_S if waited < WRITER_FAST_POLL_FOR_S else WRITER_SLOW_POLL_S)
+            time.sleep(WRITER_POLL_S)
 
 
 def _end_reads_first(connection) -> None:

@@ -1,12 +1,15 @@
 """The browser's session cookie: Flask's signed cookie, whose signature's age is the session's
 idle lifetime (``PERMANENT_SESSION_LIFETIME``).
 
-Flask signs it again on every response to restart that lifetime: an HMAC and a Set-Cookie
-header on every page, a twentieth of a small page's time. Here an unchanged session is signed
-again only once its signature is older than ``REFRESH_AFTER``, so a browser left alone is signed
-out between ``PERMANENT_SESSION_LIFETIME - REFRESH_AFTER`` and ``PERMANENT_SESSION_LIFETIME``
-after its last request: never later than with Flask's own rule. A changed session is signed
-whenever it changes, as before.
+Flask signs a permanent session again on every response to restart that lifetime
+(``SESSION_REFRESH_EACH_REQUEST``): serialising, compressing and signing it and a Set-Cookie
+header took a tenth of a small page's time in process. Here an unchanged session is signed
+again only once its signature is older than an eighth of that lifetime (at most an hour,
+``REFRESH_AFTER``), so a browser left alone is signed out between seven eighths of the lifetime
+and the whole of it after its last request: never later than with Flask's own rule. A changed
+session is signed whenever it changes, as before. (Keep a rotated key in
+``SECRET_KEY_FALLBACKS`` for at least that hour: an unchanged session moves to the new key when
+it is next signed.)
 """
 from __future__ import annotations
 
@@ -19,11 +22,16 @@ from itsdangerous import BadSignature
 REFRESH_AFTER = timedelta(hours=1)
 
 
+def refresh_after(lifetime: timedelta) -> timedelta:
+    """How old an unchanged session's signature may grow before it is signed again."""
+    return min(REFRESH_AFTER, lifetime / 8)
+
+
 class SignedSession(SecureCookieSession):
     signed_at: datetime | None = None  # when the cookie it was read from was signed (UTC)
 
 
-class SessionInterface(SecureCookieSessionInterface):
+class CookieSessionInterface(SecureCookieSessionInterface):
     session_class = SignedSession
 
     def open_session(self, app: Flask, request: Request) -> SignedSession | None:
@@ -47,4 +55,5 @@ class SessionInterface(SecureCookieSessionInterface):
             return True
         if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
             return False
-        return session.signed_at is None or datetime.now(timezone.utc) - session.signed_at > REFRESH_AFTER
+        age = datetime.now(timezone.utc) - session.signed_at if session.signed_at else None
+        return age is None or age > refresh_after(app.permanent_session_lifetime)

@@ -264,10 +264,14 @@ def sheet_to_change(observation_id: int, observer_id: int) -> Sheet | None:
     """An observer's own sheet of the observation, read to be changed: ``lock_observation`` for
     one sheet. The observation's row lock is taken before the sheet is read, so what is read is
     current: another window's save, or the chair's finalising, waits for it or it for them.
-    Reads nothing of the other sheets, nor the sheet's scores (``save_sheet`` reads them)."""
+    Reads nothing of the other sheets, nor the sheet's scores (``save_sheet`` reads them): any
+    the session held are read again when next used."""
     begin_writing()
     lock_rows(_LOCK_OBSERVATION, {"id": observation_id})
-    return own_sheet(observation_id, observer_id, refresh=True)
+    sheet = own_sheet(observation_id, observer_id, refresh=True)
+    if sheet is not None:
+        _forget_scores(sheet, frozen_version(sheet.observation.rubric_version_id))
+    return sheet
 
 
 def _totals(rubric: FrozenVersion, values: Mapping[str, Decimal], *, provisional: bool) -> dict:

@@ -21,13 +21,18 @@ from reviews.views import bp
 
 def _own_sheet(observation_id: int) -> Sheet:
     """The user's own sheet of the observation, or 404 (an observer may see the observation:
-    ``can_view_observation``). A save reads it to change it, current and locked
-    (``services.sheet_to_change``); until then the request reads without the SQLite writer lock
-    (``@reads_first``)."""
-    if request.method == "POST":
-        sheet = services.sheet_to_change(observation_id, current_user.id)
-    else:
-        sheet = queries.own_sheet(observation_id, current_user.id)
+    ``can_view_observation``)."""
+    sheet = queries.own_sheet(observation_id, current_user.id)
+    if sheet is None:
+        abort(404)
+    return sheet
+
+
+def _sheet_to_change(observation_id: int) -> Sheet:
+    """``_own_sheet`` for a save: read current, under the observation's lock, which is held to
+    the end of the request's transaction (``services.sheet_to_change``). Until here a save reads
+    without the SQLite writer lock (``@reads_first``)."""
+    sheet = services.sheet_to_change(observation_id, current_user.id)
     if sheet is None:
         abort(404)
     return sheet
@@ -79,11 +84,13 @@ def _closed(sheet):
 @reads_first
 @authenticated
 def sheet_edit(observation_id: int):
-    sheet = _own_sheet(observation_id)
+    sheet = _sheet_to_change(observation_id) if request.method == "POST" else _own_sheet(observation_id)
     if not can_edit_sheet(current_user, sheet):
         return _closed(sheet)
     form = _form_for(sheet)
     if not form.validate_on_submit():
+        if form.is_submitted():
+            db.session.rollback()  # the refused form is shown without holding the lock
         return _render(sheet, form, 422 if form.errors else 200)
     try:
         _save(sheet, form)
@@ -91,6 +98,7 @@ def sheet_edit(observation_id: int):
             services.submit_sheet(sheet, actor=current_user, now=utcnow())
     except DomainError as error:
         db.session.rollback()
+        form.version.data = str(sheet.version)  # saving again saves over what is stored now
         show_error(form, error)
         for criterion in form.criteria:
             if criterion.code in error.details:
@@ -110,9 +118,10 @@ def sheet_edit(observation_id: int):
 @authenticated
 def sheet_autosave(observation_id: int):
     """Save the draft in the background (JavaScript); answers JSON, and 409 when the page is stale."""
-    sheet = _own_sheet(observation_id)
+    sheet = _sheet_to_change(observation_id)
     form = _form_for(sheet)
     if not form.validate_on_submit():
+        db.session.rollback()
         return jsonify({"ok": False, "errors": form.errors}), 422
     try:
         _save(sheet, form)

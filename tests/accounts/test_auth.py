@@ -274,7 +274,8 @@ def test_session_younger_than_the_absolute_lifetime_still_works(app, world, logi
 
 
 def _idle_for(monkeypatch, idle: timedelta) -> None:
-    """Make the session cookie's signature (re-signed on every request) look ``idle`` old."""
+    """Make the session cookie's signature look ``idle`` old, to itsdangerous (a negative ``idle``
+    signs it in the past)."""
     import time
     from types import SimpleNamespace
 
@@ -311,8 +312,16 @@ def test_an_unchanged_session_is_not_signed_again_on_every_request(app, world, l
     assert not _sets_session_cookie(app, client.get("/home"))
 
 
+def test_a_changed_session_is_signed_at_once(app, world, login):
+    client = login(world.director)
+    client.get("/home")
+
+    assert _sets_session_cookie(app, client.post("/language", data={"lang": "en", "next": "/home"}))
+
+
 def test_a_session_signed_over_an_hour_ago_is_signed_again(app, world, login, monkeypatch):
-    """Its idle lifetime restarts: a browser in use stays signed in."""
+    """Its idle lifetime restarts: a browser in use stays signed in. (The signature is dated by
+    itsdangerous's clock, patched here; its age is read on the real one.)"""
     from core.sessions import REFRESH_AFTER
 
     _idle_for(monkeypatch, -(REFRESH_AFTER + timedelta(minutes=1)))  # signed in the past

@@ -308,6 +308,19 @@ def test_a_sheet_read_to_change_is_read_under_the_observations_lock_over_what_th
     assert "sheet_score" not in " ".join(reads)
 
 
+def test_a_sheet_read_to_change_forgets_the_scores_the_session_held(world):
+    sheet = _sheet(factories.make_observation(world), world.reviewer)
+    services.save_sheet(sheet, scores={"1.1": "1"}, texts={}, actor=world.reviewer, now=utcnow())
+    held = list(sheet.scores)  # the session keeps these objects while anything refers to them
+    assert [score.value for score in held] == [Decimal("1")]
+    scores = SheetScore.__table__
+    db.session.execute(scores.update().where(scores.c.sheet_id == sheet.id).values(value=Decimal("2")))
+
+    services.sheet_to_change(sheet.observation_id, world.reviewer.id)
+
+    assert sheet.score_map() == {"1.1": Decimal("2")} and held[0].value == Decimal("2")
+
+
 def test_a_sheet_read_to_change_is_none_for_someone_without_one(world):
     observation = factories.make_observation(world)
     db.session.flush()

@@ -115,6 +115,24 @@ def test_a_save_from_a_stale_tab_is_a_409_that_keeps_the_input(world, login):
     assert sheet.score_map() == {"1.1": Decimal("1")}
 
 
+def test_after_a_409_the_kept_input_saves_over_what_is_stored(world, login):
+    observation = factories.make_observation(world)
+    sheet = _sheet(observation, world.reviewer)
+    opened = sheet.version
+    client = login(world.reviewer)
+    url = f"/observations/{observation.id}/sheet"
+    client.post(url, data=_sheet_form(observation, {"1.1": "1"}, opened, action="save"))
+    refused = client.post(url, data=_sheet_form(observation, {"1.1": "2"}, opened, action="save"))
+    version = re.search(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"', refused.get_data(as_text=True))
+
+    again = client.post(url, data=_sheet_form(observation, {"1.1": "2"}, int(version.group(1) or version.group(2)),
+                                               action="save"))
+
+    db.session.refresh(sheet)
+    assert (refused.status_code, again.status_code) == (409, 302)
+    assert sheet.score_map() == {"1.1": Decimal("2")}
+
+
 def test_autosave_answers_json_and_409_when_stale(world, login):
     observation = factories.make_observation(world)
     sheet = _sheet(observation, world.reviewer)
