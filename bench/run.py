@@ -76,6 +76,7 @@ def ensure_dataset(url: str, units: int, lecturers: int, years: int) -> None:
     if _has_data(url):
         log(f"reusing {url}")
         _flask(url, "db", "upgrade")  # a data set generated before the latest migrations
+        _vacuum(url)
         return
     if url.startswith("postgresql"):
         import psycopg
@@ -88,6 +89,18 @@ def ensure_dataset(url: str, units: int, lecturers: int, years: int) -> None:
     _flask(url, "db", "upgrade")
     _flask(url, "demo", "synth", "--units", str(units), "--lecturers", str(lecturers), "--years", str(years))
     log(f"generated in {time.monotonic() - started:.0f} s")
+
+
+def _vacuum(url: str) -> None:
+    """A reused PostgreSQL data set starts the run as a new one does: the row versions earlier
+    runs left (each run saves one sheet some ten thousand times) are vacuumed away. Without
+    autovacuum (it is off on some servers) they piled up from run to run, and the save read
+    its sheet through them ever more slowly."""
+    if not url.startswith("postgresql"):
+        return
+    import psycopg
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("VACUUM (ANALYZE)")
 
 
 def free_port() -> int:

@@ -166,9 +166,11 @@ def save_sheet(sheet: Sheet, *, scores: Mapping[str, object], texts: Mapping[str
     every few seconds, and the unit of work cost more than the rest of a save."""
     if sheet.observer_id != actor.id:
         raise DomainError(_l("Only the observer can change this sheet."), status=403, code="forbidden")
-    if sheet.is_submitted or sheet.observation.is_finalized:
+    if sheet.is_submitted:
         raise DomainError(_l("This sheet has been submitted and can no longer change."), status=409,
                           code="conflict")
+    if sheet.observation.is_finalized:
+        raise DomainError(_l("This observation is already finalised."), status=409, code="conflict")
     if _stale(sheet, expected_version):
         raise _saved_meanwhile()
     rubric = frozen_version(sheet.observation.rubric_version_id)

@@ -147,6 +147,21 @@ def test_autosave_answers_json_and_409_when_stale(world, login):
     assert stale.get_json()["ok"] is False
 
 
+def test_autosave_after_the_finalisation_says_the_observation_is_finalised(world, login):
+    observation = factories.make_observation(world)
+    factories.submit(_sheet(observation, world.director), factories.full_scores(observation.rubric_version),
+                     world.director)
+    services.finalize_observation(observation, debrief="", action_points="", actor=world.director, now=utcnow())
+    draft = _sheet(observation, world.reviewer)
+    client = login(world.reviewer)
+
+    response = client.post(f"/observations/{observation.id}/sheet/autosave",
+                           data=_sheet_form(observation, {"1.1": "1"}, draft.version))
+
+    assert response.status_code == 409
+    assert response.get_json()["message"] == "Buổi dự giờ này đã chốt kết quả."
+
+
 def test_double_submit_is_harmless(world, login):
     observation = factories.make_observation(world)
     sheet = _sheet(observation, world.reviewer)
