@@ -55,5 +55,5 @@ class CookieSessionInterface(SecureCookieSessionInterface):
             return True
         if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
             return False
-        age = datetime.now(timezone.utc) - session.signed_at if session.signed_at else None
-        return age is None or age > refresh_after(app.permanent_session_lifetime)
+        return session.signed_at is None or \
+            datetime.now(timezone.utc) - session.signed_at > refresh_after(app.permanent_session_lifetime)
